@@ -1,0 +1,158 @@
+/**
+ * Applies a batch of source records to the catalogue: each record is matched
+ * to the paper it describes (by arXiv id, then DOI, then normalised title),
+ * merged, and the batch is written. The caller owns the transaction, so a
+ * document either lands whole or not at all.
+ */
+import { titleKey } from './identifiers.js';
+import { mergeRecord, paperFromRecord } from './merge.js';
+import type { Paper, PaperRecord, SignalObservation } from './paper.js';
+import {
+  addAlias,
+  findByKeys,
+  insertPapers,
+  insertSignals,
+  latestSignalValues,
+  updatePaper,
+  type Executor,
+} from './paper-store.js';
+
+export interface ApplyCounts {
+  new: number;
+  updated: number;
+  unchanged: number;
+}
+
+// A title shorter than this ("Introduction", "Erratum") is too common to
+// identify a paper on its own.
+const MIN_TITLE_KEY_LENGTH = 10;
+
+interface Entry {
+  seq?: number;
+  original?: Paper;
+  paper: Paper;
+  /** Latest known value per `${source}|${metric}`, stored or from earlier records of the batch. */
+  signalValues: Map<string, number>;
+  /** Signal observations that differ from the latest value and are to be stored. */
+  newSignals: Array<{ source: string; observation: SignalObservation }>;
+}
+
+/** The batch's view of the catalogue: stored candidates plus papers created by earlier records of the batch. */
+class BatchIndex {
+  private readonly byArxiv = new Map<string, Entry>();
+  private readonly byDoi = new Map<string, Entry>();
+  private readonly byTitle = new Map<string, Entry[]>();
+  readonly entries: Entry[] = [];
+
+  add(entry: Entry): void {
+    this.entries.push(entry);
+    this.index(entry);
+  }
+
+  /** Re-index after a merge gave the paper an arXiv id or DOI it lacked. */
+  index(entry: Entry): void {
+    const { arxivId, doi, title } = entry.paper;
+    if (arxivId && !this.byArxiv.has(arxivId)) this.byArxiv.set(arxivId, entry);
+    if (doi && !this.byDoi.has(doi)) this.byDoi.set(doi, entry);
+    const key = titleKey(title);
+    const list = this.byTitle.get(key) ?? [];
+    if (!list.includes(entry)) list.push(entry);
+    this.byTitle.set(key, list);
+  }
+
+  match(record: PaperRecord): Entry | undefined {
+    if (record.arxivId) {
+      const hit = this.byArxiv.get(record.arxivId);
+      if (hit) return hit;
+    }
+    if (record.doi) {
+      const hit = this.byDoi.get(record.doi);
+      if (hit && compatible(hit.paper, record)) return hit;
+    }
+    const key = titleKey(record.title);
+    if (key.length < MIN_TITLE_KEY_LENGTH) return undefined;
+    return this.byTitle.get(key)?.find((entry) => compatible(entry.paper, record));
+  }
+}
+
+/** Identifiers that disagree mean different papers, whatever the titles say. */
+function compatible(paper: Paper, record: PaperRecord): boolean {
+  if (paper.arxivId && record.arxivId && paper.arxivId !== record.arxivId) return false;
+  if (paper.doi && record.doi && paper.doi !== record.doi) return false;
+  return true;
+}
+
+function matchKeys(records: PaperRecord[]) {
+  return {
+    arxivIds: records.flatMap((r) => (r.arxivId ? [r.arxivId] : [])),
+    dois: records.flatMap((r) => (r.doi ? [r.doi] : [])),
+    titleKeys: records.map((r) => titleKey(r.title)).filter((k) => k.length >= MIN_TITLE_KEY_LENGTH),
+  };
+}
+
+/** Records the record's signals that differ from the latest known values; true if any did. */
+function observeSignals(entry: Entry, record: PaperRecord): boolean {
+  let changed = false;
+  for (const observation of record.signals ?? []) {
+    const key = `${record.source}|${observation.metric}`;
+    if (entry.signalValues.get(key) === observation.value) continue;
+    entry.signalValues.set(key, observation.value);
+    entry.newSignals.push({ source: record.source, observation });
+    changed = true;
+  }
+  return changed;
+}
+
+async function loadStored(db: Executor, records: PaperRecord[], index: BatchIndex): Promise<void> {
+  const stored = await findByKeys(db, matchKeys(records));
+  const wantSignals = records.some((r) => r.signals && r.signals.length > 0);
+  const latest = wantSignals ? await latestSignalValues(db, stored.map((s) => s.seq)) : new Map<string, number>();
+  for (const { seq, paper } of stored) {
+    const signalValues = new Map<string, number>();
+    for (const [key, value] of latest) {
+      if (key.startsWith(`${seq}|`)) signalValues.set(key.slice(key.indexOf('|') + 1), value);
+    }
+    index.add({ seq, original: paper, paper, signalValues, newSignals: [] });
+  }
+}
+
+export async function applyRecords(db: Executor, records: PaperRecord[], now: string): Promise<ApplyCounts> {
+  const counts: ApplyCounts = { new: 0, updated: 0, unchanged: 0 };
+  if (records.length === 0) return counts;
+  const index = new BatchIndex();
+  await loadStored(db, records, index);
+  for (const record of records) {
+    let entry = index.match(record);
+    if (!entry) {
+      entry = { paper: paperFromRecord(record, now), signalValues: new Map(), newSignals: [] };
+      index.add(entry);
+      observeSignals(entry, record);
+      counts.new++;
+      continue;
+    }
+    const merged = mergeRecord(entry.paper, record, now);
+    const paperChanged = merged !== entry.paper;
+    const signalsChanged = observeSignals(entry, record);
+    if (paperChanged) {
+      entry.paper = merged;
+      index.index(entry);
+    }
+    if (paperChanged || signalsChanged) counts.updated++;
+    else counts.unchanged++;
+  }
+  await writeEntries(db, index.entries);
+  await insertSignals(db, index.entries.flatMap((e) => e.newSignals.map((s) => ({ seq: e.seq!, ...s }))), now);
+  return counts;
+}
+
+async function writeEntries(db: Executor, entries: Entry[]): Promise<void> {
+  const fresh = entries.filter((e) => e.seq === undefined);
+  const seqById = await insertPapers(db, fresh.map((e) => e.paper));
+  for (const entry of fresh) entry.seq = seqById.get(entry.paper.id);
+  for (const entry of entries) {
+    if (!entry.original || entry.paper === entry.original) continue;
+    await updatePaper(db, entry.seq!, entry.paper);
+    // A generated id replaced by the arXiv id stays reachable: old links keep working.
+    if (entry.paper.id !== entry.original.id) await addAlias(db, entry.original.id, entry.seq!);
+  }
+}

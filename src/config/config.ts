@@ -1,0 +1,74 @@
+/**
+ * Configuration comes from the environment (12-factor), is validated once at
+ * start, and fails fast with one message listing every problem.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const EnvSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('localhost'),
+  DATABASE_URL: z.string().min(1).default('./data/paperboy.db'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  /** Comma-separated harvest sources for `paperboy sync` and the scheduler; empty = no network. */
+  SYNC_SOURCES: z.string().default(''),
+  /** Cron expression for the scheduled sync (server's time zone unless SYNC_TZ). */
+  SYNC_SCHEDULE: z.string().default('15 */6 * * *'),
+  SYNC_TZ: z.string().optional(),
+  /** First date to harvest from when a source has never been harvested. */
+  SYNC_START_DATE: z.iso.date().optional(),
+  ARXIV_API_URL: z.url().default('https://export.arxiv.org/api/query'),
+  ARXIV_OAI_URL: z.url().default('https://oaipmh.arxiv.org/oai'),
+  HF_API_URL: z.url().default('https://huggingface.co/api'),
+  ARXIV_RSS_URL: z.url().default('https://rss.arxiv.org/rss'),
+  /** Minimum milliseconds between two requests to arXiv (their policy asks for 3 s). */
+  ARXIV_REQUEST_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
+  HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** Load the bundled demo corpus into an empty catalogue on start. */
+  DEMO_CORPUS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  OPERATOR_EMAIL: z.email().optional(),
+});
+
+export type Config = z.infer<typeof EnvSchema> & { publicUrl: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; empty strings count as unset so `FOO= npm start` means "default". */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): Config {
+  const cleaned: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...env, ...overrides })) {
+    if (value !== undefined && value !== '') cleaned[key] = value;
+  }
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const config = result.data;
+  if (config.NODE_ENV === 'production' && !config.SECRET_KEY) {
+    throw new ConfigError(['SECRET_KEY: required in production (e.g. `openssl rand -hex 32`)']);
+  }
+  const publicUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+  return { ...config, publicUrl };
+}
+
+export function userAgent(config: Config): string {
+  const contact = config.OPERATOR_EMAIL ? `; mailto:${config.OPERATOR_EMAIL}` : '';
+  return `Paperboy/0.1 (+${config.publicUrl}${contact})`;
+}

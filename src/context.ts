@@ -1,0 +1,43 @@
+/**
+ * The long-lived dependencies every entry point needs (server, CLI commands,
+ * benchmarks), created in one place and passed down: no module-level singletons.
+ */
+import { userAgent, type Config } from './config/config.js';
+import { openDatabase, type DatabaseHandle } from './db/connection.js';
+import { migrate } from './db/migrator.js';
+import { createHttpClient, defaultMinIntervalFor, type HttpClient } from './ingest/fetch/http-client.js';
+
+export interface AppContext {
+  config: Config;
+  database: DatabaseHandle;
+  http: HttpClient;
+  close(): Promise<void>;
+}
+
+function isArxivHost(host: string): boolean {
+  return host === 'arxiv.org' || host.endsWith('.arxiv.org');
+}
+
+export function createHttpFromConfig(config: Config, log?: (m: string) => void): HttpClient {
+  return createHttpClient({
+    userAgent: userAgent(config),
+    timeoutMs: config.HTTP_TIMEOUT_MS,
+    maxRetries: 4,
+    retryBaseDelayMs: 2000,
+    maxRetryDelayMs: 120_000,
+    minIntervalMsByHost: (host) => (isArxivHost(host) ? config.ARXIV_REQUEST_INTERVAL_MS : defaultMinIntervalFor(host)),
+    log,
+  });
+}
+
+/** Opens and migrates the database; the caller closes the context. */
+export async function createContext(config: Config, log?: (m: string) => void): Promise<AppContext> {
+  const database = await openDatabase(config.DATABASE_URL);
+  try {
+    await migrate(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return { config, database, http: createHttpFromConfig(config, log), close: () => database.close() };
+}

@@ -1,0 +1,111 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migration } from '../migrator.js';
+
+/** The paper catalogue, its aliases, popularity signals and ingest bookkeeping. */
+export const catalogueMigration: Migration = {
+  version: 1,
+  name: 'catalogue',
+  async up(db: Kysely<any>, dialect) {
+    const serial = dialect === 'postgres' ? 'bigserial' : 'integer';
+    await db.schema
+      .createTable('papers')
+      .addColumn('seq', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn('id', 'text', (c) => c.notNull().unique())
+      .addColumn('arxiv_id', 'text', (c) => c.unique())
+      .addColumn('doi', 'text')
+      .addColumn('title_key', 'text', (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('abstract', 'text')
+      .addColumn('authors', 'text', (c) => c.notNull())
+      .addColumn('categories', 'text', (c) => c.notNull())
+      .addColumn('primary_category', 'text')
+      .addColumn('published_at', 'text')
+      .addColumn('updated_at', 'text')
+      .addColumn('version', 'integer')
+      .addColumn('journal_ref', 'text')
+      .addColumn('comments', 'text')
+      .addColumn('abs_url', 'text')
+      .addColumn('pdf_url', 'text')
+      .addColumn('code_urls', 'text', (c) => c.notNull())
+      .addColumn('has_code', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('sources', 'text', (c) => c.notNull())
+      .addColumn('first_seen_at', 'text', (c) => c.notNull())
+      .addColumn('last_seen_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('papers_doi').on('papers').column('doi').execute();
+    await db.schema.createIndex('papers_title_key').on('papers').column('title_key').execute();
+    await db.schema.createIndex('papers_published_at').on('papers').column('published_at').execute();
+
+    await db.schema
+      .createTable('paper_aliases')
+      .addColumn('alias', 'text', (c) => c.primaryKey())
+      .addColumn('paper_seq', 'integer', (c) => c.notNull().references('papers.seq').onDelete('cascade'))
+      .execute();
+
+    await db.schema
+      .createTable('paper_signals')
+      .addColumn('id', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn('paper_seq', 'integer', (c) => c.notNull().references('papers.seq').onDelete('cascade'))
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('metric', 'text', (c) => c.notNull())
+      .addColumn('value', 'double precision', (c) => c.notNull())
+      .addColumn('observed_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('paper_signals_lookup')
+      .on('paper_signals')
+      .columns(['paper_seq', 'source', 'metric', 'observed_at'])
+      .execute();
+
+    await db.schema
+      .createTable('harvest_state')
+      .addColumn('source_key', 'text', (c) => c.primaryKey())
+      .addColumn('checkpoint', 'text')
+      .addColumn('harvested_until', 'text')
+      .addColumn('last_attempt_at', 'text')
+      .addColumn('last_success_at', 'text')
+      .addColumn('last_error', 'text')
+      .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+
+    await db.schema
+      .createTable('ingest_runs')
+      .addColumn('id', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('format', 'text')
+      .addColumn('started_at', 'text', (c) => c.notNull())
+      .addColumn('finished_at', 'text')
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('new_count', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('updated_count', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('unchanged_count', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('rejected_count', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('error', 'text')
+      .execute();
+
+    if (dialect === 'sqlite') await createSqliteFullText(db);
+  },
+};
+
+/**
+ * FTS5 index over title, abstract and authors, kept in step with `papers` by
+ * triggers so every writer (ingest, migrations, tools) updates it.
+ */
+async function createSqliteFullText(db: Kysely<any>): Promise<void> {
+  await sql`CREATE VIRTUAL TABLE papers_fts USING fts5(
+    title, abstract, authors,
+    content='papers', content_rowid='seq',
+    tokenize='porter unicode61 remove_diacritics 2'
+  )`.execute(db);
+  await sql`CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+    INSERT INTO papers_fts(rowid, title, abstract, authors) VALUES (new.seq, new.title, new.abstract, new.authors);
+  END`.execute(db);
+  await sql`CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+    INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors) VALUES ('delete', old.seq, old.title, old.abstract, old.authors);
+  END`.execute(db);
+  // Only a change to an indexed column rewrites the index entry.
+  await sql`CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, authors ON papers BEGIN
+    INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors) VALUES ('delete', old.seq, old.title, old.abstract, old.authors);
+    INSERT INTO papers_fts(rowid, title, abstract, authors) VALUES (new.seq, new.title, new.abstract, new.authors);
+  END`.execute(db);
+}

@@ -1,0 +1,88 @@
+/**
+ * `npm start`: wires configuration, database, HTTP app and scheduler, then
+ * listens. Everything is created here and passed down.
+ */
+import { pathToFileURL } from 'node:url';
+import { loadConfig, type Config } from './config/config.js';
+import { createContext } from './context.js';
+import { loadDemoCorpusOnce } from './ingest/demo-corpus.js';
+import { formatCounts } from './ingest/ingest-batches.js';
+import { runSync } from './ingest/sync/run-sync.js';
+import { parseSyncSources } from './ingest/sync/sync-sources.js';
+import { startScheduler, type ScheduledJob } from './jobs/scheduler.js';
+import { countPapers } from './catalogue/paper-store.js';
+import { buildApp } from './web/app.js';
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function say(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+function syncJobs(config: Config, ctx: Parameters<typeof runSync>[0]): ScheduledJob[] {
+  const sources = parseSyncSources(config.SYNC_SOURCES);
+  if (sources.length === 0) return [];
+  return [
+    {
+      name: 'sync',
+      schedule: config.SYNC_SCHEDULE,
+      timezone: config.SYNC_TZ,
+      run: async () => {
+        const reports = await runSync(ctx, sources);
+        for (const r of reports) ctx.log(`sync ${r.key}: ${r.ok ? formatCounts(r.counts) : `failed: ${r.error}`}`);
+      },
+    },
+  ];
+}
+
+export async function startPaperboy(config: Config): Promise<RunningServer> {
+  const ctx = await createContext(config, say);
+  try {
+    if (config.DEMO_CORPUS) {
+      const demo = await loadDemoCorpusOnce(ctx.database, ctx.http, say);
+      if (demo) say(`loaded the demo corpus: ${formatCounts(demo)}`);
+    }
+    const app = await buildApp({ database: ctx.database, logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL } });
+    const address = await app.listen({ port: config.PORT, host: config.HOST });
+    const scheduler = startScheduler(syncJobs(config, { ...ctx, log: say }), say);
+    const papers = await countPapers(ctx.database.db);
+    say(`Paperboy serving ${papers} papers at ${config.publicUrl} (listening on ${address})`);
+    say(`database: ${ctx.database.location}`);
+    say(`scheduled jobs: ${scheduler.jobs.length > 0 ? scheduler.jobs.join(', ') : 'none (set SYNC_SOURCES to harvest new papers)'}`);
+    return {
+      url: address,
+      stop: async () => {
+        scheduler.stop();
+        await app.close();
+        await ctx.close();
+      },
+    };
+  } catch (error) {
+    await ctx.close();
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  let server: RunningServer;
+  try {
+    server = await startPaperboy(loadConfig());
+  } catch (error) {
+    process.stderr.write(`paperboy: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    say(`received ${signal}, shutting down`);
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

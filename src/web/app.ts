@@ -1,0 +1,38 @@
+/**
+ * The HTTP application, built from its dependencies and not yet listening,
+ * so tests drive it with `inject` and `main.ts` decides where it listens.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { countPapers, listNewestPapers } from '../catalogue/paper-store.js';
+import type { DatabaseHandle } from '../db/connection.js';
+import { renderHomePage } from './pages/home-page.js';
+
+export interface AppDeps {
+  database: DatabaseHandle;
+  logger?: boolean | { level: string };
+}
+
+const HomeQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
+const PAGE_SIZE = 25;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false });
+  const { db } = deps.database;
+
+  app.get('/healthz', async (_request, reply) => {
+    // A trivial query proves the database answers, not just the process.
+    await countPapers(db);
+    return reply.header('cache-control', 'no-store').send({ status: 'ok' });
+  });
+
+  app.get('/', async (request, reply) => {
+    const parsed = HomeQuery.safeParse(request.query);
+    if (!parsed.success) return reply.code(400).type('text/plain').send('Bad page number');
+    const { page } = parsed.data;
+    const [papers, total] = await Promise.all([listNewestPapers(db, PAGE_SIZE, (page - 1) * PAGE_SIZE), countPapers(db)]);
+    return reply.type('text/html; charset=utf-8').send(renderHomePage({ papers, total, page, pageSize: PAGE_SIZE }));
+  });
+
+  return app;
+}
