@@ -22,8 +22,8 @@ export function createHttpFromConfig(config: Config, log?: (m: string) => void):
   return createHttpClient({
     userAgent: userAgent(config),
     timeoutMs: config.HTTP_TIMEOUT_MS,
-    maxRetries: 4,
-    retryBaseDelayMs: 2000,
+    maxRetries: config.HTTP_MAX_RETRIES,
+    retryBaseDelayMs: config.HTTP_RETRY_BASE_MS,
     maxRetryDelayMs: 120_000,
     minIntervalMsByHost: (host) => (isArxivHost(host) ? config.ARXIV_REQUEST_INTERVAL_MS : defaultMinIntervalFor(host)),
     log,

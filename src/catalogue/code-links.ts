@@ -14,7 +14,7 @@ const HF_KINDS = new Set(['spaces', 'datasets', 'models']);
 const NOT_A_REPO_OWNER = new Set(['features', 'sponsors', 'orgs', 'topics', 'marketplace', 'about', 'login', 'settings']);
 
 function trimRepoName(name: string): string {
-  return name.replace(/\.git$/i, '').replace(/[.]+$/, '');
+  return name.replace(/[.]+$/, '').replace(/\.git$/i, '');
 }
 
 export function normalizeCodeUrl(host: string, owner: string, repo: string, third?: string): string | null {

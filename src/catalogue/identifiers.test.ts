@@ -40,7 +40,7 @@ describe('titleKey', () => {
 
 describe('extractCodeUrls', () => {
   it('normalises GitHub links and drops duplicates', () => {
-    const text = 'Code is available at: https://github.com/KaimingHe/resnet-1k-layers. See also github.com/kaiminghe/Resnet-1k-layers.git';
+    const text = 'Code is available at: https://github.com/KaimingHe/resnet-1k-layers. See also github.com/kaiminghe/Resnet-1k-layers.git.';
     expect(extractCodeUrls(text)).toEqual(['https://github.com/kaiminghe/resnet-1k-layers']);
   });
   it('keeps Hugging Face repos and GitLab', () => {

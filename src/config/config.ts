@@ -33,6 +33,10 @@ const EnvSchema = z.object({
   /** Minimum milliseconds between two requests to arXiv (their policy asks for 3 s). */
   ARXIV_REQUEST_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
   HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** Retries of a failed request (network error, 429, 5xx) before giving up. */
+  HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(4),
+  /** First backoff step; it doubles per retry (with jitter), capped at two minutes. */
+  HTTP_RETRY_BASE_MS: z.coerce.number().int().min(0).default(2000),
   /** Load the bundled demo corpus into an empty catalogue on start. */
   DEMO_CORPUS: z
     .enum(['true', 'false', '1', '0'])

@@ -2,13 +2,14 @@
  * Field helpers shared by the XML parsers (arXiv API Atom, OAI-PMH, RSS/Atom
  * listing feeds): author names, dates that reject an entry, record clean-up.
  *
- * Author names are kept exactly as the source spells them (TeX accents,
- * mojibake and all) apart from whitespace clean-up: we reorder and split
- * parts, we never re-spell them.
+ * Author names keep the source's spelling (mojibake included) apart from
+ * whitespace and TeX accents, which are decoded (`Bal\'azs` → `Balázs`) so
+ * that every source spells a name the same way for search and merging.
  */
 import { extractCodeUrls } from '../../catalogue/code-links.js';
 import { InvalidDateError, parseSourceDate } from '../../catalogue/dates.js';
 import { cleanText } from '../../catalogue/identifiers.js';
+import { decodeTexAccents } from '../../catalogue/tex-accents.js';
 import type { PaperRecord, ParsedItem } from '../../catalogue/paper.js';
 
 const SUFFIX = /^(?:Jr|Sr|I{2,3}|IV)\.?$/i;
@@ -32,7 +33,7 @@ function dropParentheses(text: string): string {
  * fragment is glued back to the name before it.
  */
 export function splitAuthorList(raw: string | undefined): string[] {
-  const text = cleanText(raw);
+  const text = cleanText(raw === undefined ? undefined : decodeTexAccents(raw));
   if (!text) return [];
   const names: string[] = [];
   for (const part of dropParentheses(text).split(/\s*(?:,|;|\band\b)\s*/)) {
@@ -50,12 +51,12 @@ export function nameFromParts(
   forenames: string | undefined,
   suffix: string | undefined,
 ): string | undefined {
-  return cleanText([forenames, keyname, suffix].filter((part) => part !== undefined).join(' '));
+  return cleanText(decodeTexAccents([forenames, keyname, suffix].filter((part) => part !== undefined).join(' ')));
 }
 
 /** Dublin Core "Last, First" (or "Last, First, Jr.") → "First Last" ("First Last Jr."). */
 export function invertName(raw: string | undefined): string | undefined {
-  const text = cleanText(raw);
+  const text = cleanText(raw === undefined ? undefined : decodeTexAccents(raw));
   if (!text) return undefined;
   const parts = text.split(/\s*,\s*/);
   if (parts.length === 2 && parts[0] && parts[1]) return `${parts[1]} ${parts[0]}`;

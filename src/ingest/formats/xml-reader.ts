@@ -12,6 +12,8 @@
  * the parse and surfaces as `MalformedDocumentError(origin, "<detail> at line
  * L, column C")`, so nothing of a broken page is ever returned.
  *
+ * Nesting deeper than MAX_DEPTH is refused the same way.
+ *
  * saxes does not read DTDs, so no external entity or entity-expansion tricks
  * apply: only the five predefined entities and character references exist,
  * and any other `&name;` is an error.
@@ -55,6 +57,14 @@ interface MutableElement extends XmlElement {
 
 const XMLNS_URI = 'http://www.w3.org/2000/xmlns/';
 
+/**
+ * Deepest element nesting accepted. The sources nest about 6 levels; saxes
+ * resolves namespaces by walking the open-tag stack, so unbounded nesting
+ * would make a hostile or corrupt document cost quadratic time (20 000
+ * levels take seconds).
+ */
+export const MAX_DEPTH = 256;
+
 /** Thrown from inside saxes handlers to stop at the first error. */
 class Abort extends Error {}
 
@@ -78,6 +88,9 @@ export function readXml(xml: string, origin: string): XmlElement {
   };
 
   parser.on('error', (err) => fail(err.message));
+  parser.on('opentagstart', () => {
+    if (stack.length >= MAX_DEPTH) fail(`elements nested deeper than ${MAX_DEPTH} levels`);
+  });
   parser.on('opentag', (tag: SaxesTagNS) => {
     const attributes = new Map<string, string>();
     for (const attr of Object.values(tag.attributes)) {

@@ -1,0 +1,272 @@
+/**
+ * The text side of the synthetic corpus: a word trigram Markov chain (with
+ * bigram back-off) learned at run time from real abstracts and titles — the
+ * bundled demo corpus plus every abstract in `test/fixtures/formats` — and the
+ * empirical title / abstract length distributions. Also harvests real author
+ * names from the fixtures.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_CORPUS_PATH, PACKAGE_ROOT } from '../src/config/paths.js';
+
+export type Random = () => number;
+
+/** sfc32 seeded through splitmix32: fast, deterministic, good enough for sampling. */
+export function createRandom(seed: number): Random {
+  let s = seed >>> 0;
+  const split = () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = split();
+  let b = split();
+  let c = split();
+  let d = split();
+  const next = () => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 12; i++) next();
+  return next;
+}
+
+export function pick<T>(random: Random, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)]!;
+}
+
+export interface RealText {
+  titles: string[];
+  abstracts: string[];
+  /** Full author names ("Given Family") found in the fixtures. */
+  authorNames: string[];
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+function xmlText(s: string): string {
+  return s
+    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
+    .replace(/&(amp|lt|gt|quot|apos);/g, (_m, e: string) => ENTITIES[e]!)
+    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function walkJson(value: unknown, out: RealText): void {
+  if (Array.isArray(value)) return value.forEach((v) => walkJson(v, out));
+  if (!value || typeof value !== 'object') return;
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string' && (key === 'abstract' || key === 'summary') && v.length > 200) out.abstracts.push(xmlText(v));
+    else if (typeof v === 'string' && key === 'title' && v.length > 15) out.titles.push(xmlText(v));
+    else if (key === 'authors_parsed' && Array.isArray(v)) {
+      for (const p of v as string[][]) out.authorNames.push(`${p[1] ?? ''} ${p[0] ?? ''}`.trim());
+    } else if (key === 'authors' && Array.isArray(v)) {
+      for (const a of v) {
+        const name = typeof a === 'string' ? a : (a as { name?: unknown })?.name;
+        if (typeof name === 'string') out.authorNames.push(name);
+      }
+    } else walkJson(v, out);
+  }
+}
+
+function readFixture(path: string, out: RealText): void {
+  const text = readFileSync(path, 'utf8');
+  if (path.endsWith('.jsonl')) {
+    for (const line of text.split('\n')) if (line.trim()) walkJson(JSON.parse(line), out);
+  } else if (path.endsWith('.json')) {
+    walkJson(JSON.parse(text), out);
+  } else if (path.endsWith('.xml')) {
+    for (const m of text.matchAll(/<(summary|abstract|dc:description|description)\b[^>]*>([\s\S]*?)<\/\1>/g)) {
+      const body = xmlText(m[2]!).replace(/^.*?Abstract:\s*/, '');
+      if (body.length > 200) out.abstracts.push(body);
+    }
+    for (const m of text.matchAll(/<(title|dc:title)\b[^>]*>([\s\S]*?)<\/\1>/g)) {
+      const title = xmlText(m[2]!);
+      if (title.length > 15 && !/^(arxiv|cs\.|oai)/i.test(title)) out.titles.push(title);
+    }
+    for (const m of text.matchAll(/<name>([^<]+)<\/name>/g)) out.authorNames.push(xmlText(m[1]!));
+    for (const m of text.matchAll(/<keyname>([^<]+)<\/keyname>\s*<forenames>([^<]+)<\/forenames>/g)) {
+      out.authorNames.push(`${xmlText(m[2]!)} ${xmlText(m[1]!)}`);
+    }
+  }
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]))
+    .sort();
+}
+
+/** Real titles, abstracts and names: the demo corpus always, the test fixtures when present. */
+export function loadRealText(root = PACKAGE_ROOT): RealText {
+  const out: RealText = { titles: [], abstracts: [], authorNames: [] };
+  const lines = readFileSync(DEMO_CORPUS_PATH, 'utf8').split('\n').slice(2);
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const title = lines[i]!.replace(/^Subscribe/, '').trim();
+    const abstract = lines[i + 1]!.trim();
+    if (title && abstract) {
+      out.titles.push(title);
+      out.abstracts.push(abstract);
+    }
+  }
+  for (const file of listFiles(join(root, 'test', 'fixtures', 'formats'))) readFixture(file, out);
+  out.authorNames = out.authorNames.map((n) => n.replace(/\s+/g, ' ').trim()).filter((n) => /^[\p{L}.' -]+$/u.test(n) && n.includes(' '));
+  return out;
+}
+
+const SENTENCE_END = /[.?!]$/;
+const NOT_AN_END = new Set(['e.g.', 'i.e.', 'al.', 'vs.', 'etc.', 'Fig.', 'Eq.', 'cf.', 'resp.']);
+const DANGLING = new Set(['a', 'an', 'the', 'of', 'and', 'for', 'in', 'on', 'with', 'to', 'via', 'by', 'from', 'at', 'or', 'as', 'is', 'are', 'that']);
+const START = 0;
+const LINK = /https?:|www\.|github\.|gitlab\.|huggingface\.co/i;
+
+function wordCounts(texts: string[]): number[] {
+  return texts.map((t) => t.split(/\s+/).filter(Boolean).length);
+}
+
+/**
+ * Word-level Markov model. Words are interned to integer ids; each context
+ * keeps its successors as a multiset (an Int32Array with repeats), so drawing
+ * a successor in proportion to its observed frequency is one array index.
+ */
+export class TextModel {
+  readonly words: string[] = ['<s>'];
+  private readonly ids = new Map<string, number>();
+  private readonly bigram: Int32Array[] = [];
+  private readonly trigram = new Map<number, Int32Array>();
+  private readonly titleBigram: Int32Array[] = [];
+  private titleStarts = new Int32Array(0);
+  /** Every token of the training text: drawing from it samples words by corpus frequency. */
+  private tokens = new Int32Array(0);
+  private readonly abstractLengths: number[];
+  private readonly titleLengths: number[];
+
+  constructor(real: RealText, private readonly random: Random, private readonly backoff = 0.3) {
+    this.abstractLengths = wordCounts(real.abstracts);
+    this.titleLengths = wordCounts(real.titles);
+    const bi = new Map<number, number[]>();
+    const tri = new Map<number, number[]>();
+    const tokens: number[] = [];
+    const push = <K>(m: Map<K, number[]>, k: K, v: number) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
+    for (const text of real.abstracts) {
+      let w1 = START;
+      let w2 = START;
+      // Links are left out: which papers carry a code link is decided by the corpus generator.
+      for (const word of text.split(/\s+/).filter((w) => w && !LINK.test(w))) {
+        const id = this.intern(word);
+        tokens.push(id);
+        push(bi, w2, id);
+        push(tri, w1 * 1_000_000 + w2, id);
+        [w1, w2] = [w2, id];
+        if (SENTENCE_END.test(word) && !NOT_AN_END.has(word)) [w1, w2] = [START, START];
+      }
+    }
+    const titleBi = new Map<number, number[]>();
+    const starts: number[] = [];
+    for (const title of real.titles) {
+      const words = title.split(/\s+/).filter(Boolean).map((w) => this.intern(w));
+      if (words[0] !== undefined) starts.push(words[0]);
+      for (let i = 0; i + 1 < words.length; i++) push(titleBi, words[i]!, words[i + 1]!);
+    }
+    for (const [k, v] of bi) this.bigram[k] = Int32Array.from(v);
+    for (const [k, v] of tri) this.trigram.set(k, Int32Array.from(v));
+    for (const [k, v] of titleBi) this.titleBigram[k] = Int32Array.from(v);
+    this.titleStarts = Int32Array.from(starts);
+    this.tokens = Int32Array.from(tokens);
+  }
+
+  private intern(word: string): number {
+    let id = this.ids.get(word);
+    if (id === undefined) {
+      id = this.words.length;
+      this.words.push(word);
+      this.ids.set(word, id);
+    }
+    return id;
+  }
+
+  private draw(list: Int32Array | undefined): number | undefined {
+    return list && list.length > 0 ? list[Math.floor(this.random() * list.length)] : undefined;
+  }
+
+  /** A word drawn by its frequency in the training text (for search queries). */
+  sampleWord(): string {
+    return this.words[this.draw(this.tokens)!]!;
+  }
+
+  /**
+   * An abstract of about `sampleAbstractLength()` words, wrapped at ~80 columns
+   * the way arXiv metadata is ("  first line\nsecond line\n").
+   */
+  abstract(): string {
+    const target = pick(this.random, this.abstractLengths) * (0.85 + 0.3 * this.random());
+    let out = ' ';
+    let column = 1;
+    let count = 0;
+    while (count < target) {
+      let w1 = START;
+      let w2 = START;
+      for (let n = 0; ; n++) {
+        const ctx = this.random() < this.backoff ? undefined : this.trigram.get(w1 * 1_000_000 + w2);
+        const id = this.draw(ctx) ?? this.draw(this.bigram[w2]) ?? this.draw(this.bigram[START])!;
+        let word = this.words[id]!;
+        const ends = SENTENCE_END.test(word) && !NOT_AN_END.has(word);
+        if (n >= 60 && !ends) word += '.';
+        if (column + 1 + word.length > 80) {
+          out += '\n' + word;
+          column = word.length;
+        } else {
+          out += ' ' + word;
+          column += 1 + word.length;
+        }
+        count++;
+        if (ends || n >= 60) break;
+        [w1, w2] = [w2, id];
+      }
+    }
+    return out + '\n';
+  }
+
+  /** A title of an empirical length, from title bigrams backed off to abstract bigrams. */
+  title(titleCase: boolean): string {
+    const length = Math.max(2, pick(this.random, this.titleLengths) + Math.floor(this.random() * 3) - 1);
+    let id = this.draw(this.titleStarts)!;
+    const words = [clean(this.words[id]!)];
+    while (words.length < length || (words.length < length + 4 && DANGLING.has(words[words.length - 1]!.toLowerCase()))) {
+      const fromTitles = this.random() < 0.5 ? this.draw(this.titleBigram[id]) : undefined;
+      id = fromTitles ?? this.draw(this.bigram[id]) ?? this.draw(this.titleStarts)!;
+      const word = clean(this.words[id]!);
+      if (word) words.push(titleCase && !DANGLING.has(word) ? capitalize(word) : word);
+    }
+    words[0] = capitalize(words[0]!);
+    // Long titles are wrapped like the snapshot's ("...at Tevatron and\n  LHC energies").
+    let out = '';
+    let column = 0;
+    for (const word of words) {
+      if (column > 0 && column + word.length > 70) {
+        out += '\n  ' + word;
+        column = word.length + 2;
+      } else {
+        out += (column > 0 ? ' ' : '') + word;
+        column += word.length + 1;
+      }
+    }
+    return out;
+  }
+}
+
+function clean(word: string): string {
+  return word.replace(/[.,;]+$/, '');
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

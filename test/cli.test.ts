@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURE } from './support/temp-context.js';
+import { runCli } from './support/run-cli.js';
+
+let dir: string;
+let db: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-'));
+  db = join(dir, 'catalogue.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const SUMMARY = /(\d+) new, (\d+) updated, (\d+) unchanged, (\d+) rejected/;
+
+describe('paperboy CLI', () => {
+  it('ingests the demo corpus, then re-ingesting changes nothing', async () => {
+    const first = await runCli(['ingest', 'assets/demo-corpus.txt', '--db', db]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/\(seed\): 273 new, 0 updated, 0 unchanged, 0 rejected/);
+    const second = await runCli(['ingest', 'assets/demo-corpus.txt', '--db', db]);
+    expect(second.stdout).toMatch(/0 new, 0 updated, 273 unchanged, 0 rejected/);
+  });
+
+  it('reads standard input with -, and honours DATABASE_URL', async () => {
+    const input = readFileSync(FIXTURE('kaggle_arxiv_snapshot/wanng-ide_snapshot_lines1-5.jsonl'));
+    const result = await runCli(['ingest', '-'], { stdin: input, env: { DATABASE_URL: db } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/ingested stdin \(kaggle\): 5 new/);
+  });
+
+  it('skips a malformed line with a message naming file and line, and stores the rest', async () => {
+    const lines = readFileSync(FIXTURE('kaggle_arxiv_snapshot/wanng-ide_snapshot_lines1-5.jsonl'), 'utf8').trim().split('\n');
+    lines.splice(2, 0, '{"id":"0704.9999","title":');
+    const file = join(dir, 'dump.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    const result = await runCli(['ingest', file, '--db', db]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`skipped ${file}:3: broken JSON`);
+    expect(result.stdout.match(SUMMARY)!.slice(1)).toEqual(['5', '0', '0', '1']);
+  });
+
+  it('fails clearly on an unknown format, leaving the database as it was', async () => {
+    const seeded = await runCli(['ingest', 'assets/demo-corpus.txt', '--db', db]);
+    expect(seeded.stdout + seeded.stderr).toMatch(/273 new/);
+    const file = join(dir, 'notes.csv');
+    writeFileSync(file, '{"hello": "world"}\n');
+    const result = await runCli(['ingest', file, '--db', db]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/notes\.csv: not a format Paperboy knows/);
+    const count = new Database(db, { readonly: true }).prepare('select count(*) n from papers').get() as { n: number };
+    expect(count.n).toBe(273);
+  });
+
+  it('rejects an unknown --format and a bad command with usage errors', async () => {
+    expect((await runCli(['ingest', 'assets/demo-corpus.txt', '--format', 'csv', '--db', db])).stderr).toMatch(/unknown format "csv"/);
+    expect((await runCli(['frobnicate'])).code).toBe(2);
+  });
+
+  it('exports the catalogue as JSON Lines with every field', async () => {
+    await runCli(['ingest', FIXTURE('arxiv_api_atom/lukasschwab_id_list_1111.2011v2_2016.xml'), '--db', db]);
+    await runCli(['ingest', 'assets/demo-corpus.txt', '--db', db]);
+    const result = await runCli(['export', '--format', 'jsonl', '--db', db]);
+    expect(result.code, result.stderr).toBe(0);
+    const papers = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(papers).toHaveLength(274);
+    expect(Object.keys(papers[0]).sort()).toEqual(
+      ['abstract', 'absUrl', 'arxivId', 'authors', 'categories', 'codeUrls', 'comments', 'doi', 'firstSeenAt', 'id', 'journalRef', 'lastSeenAt', 'pdfUrl', 'publishedAt', 'sources', 'title', 'updatedAt', 'version'].sort(),
+    );
+    expect(papers[0]).toMatchObject({ id: '1111.2011', version: 2 });
+  });
+
+  it('refuses a database migrated by a newer Paperboy', async () => {
+    await runCli(['migrate', '--db', db]);
+    const raw = new Database(db);
+    raw.prepare("insert into schema_migrations (version, name, applied_at) values (999, 'future', 'x')").run();
+    raw.close();
+    const result = await runCli(['export', '--db', db]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/schema version 999, but this Paperboy only knows versions up to 1/);
+  });
+
+  it('fails fast on invalid configuration', async () => {
+    const result = await runCli(['migrate'], { env: { PORT: 'eighty', DATABASE_URL: db } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/invalid configuration:\n\s+- PORT:/);
+  });
+});
