@@ -132,30 +132,61 @@ function wordCounts(texts: string[]): number[] {
   return texts.map((t) => t.split(/\s+/).filter(Boolean).length);
 }
 
+/** Successor lists in compressed-row form: the successors of `i` are data[offsets[i] .. offsets[i+1]). */
+class Lists {
+  readonly offsets: Int32Array;
+  readonly data: Int32Array;
+  constructor(lists: number[][], size: number) {
+    this.offsets = new Int32Array(size + 1);
+    for (let i = 0; i < size; i++) this.offsets[i + 1] = this.offsets[i]! + (lists[i]?.length ?? 0);
+    this.data = new Int32Array(this.offsets[size]!);
+    for (let i = 0; i < size; i++) this.data.set(lists[i] ?? [], this.offsets[i]!);
+  }
+  /** A successor drawn in proportion to how often it was observed (`u` uniform in [0, 1)), or -1. */
+  draw(i: number, u: number): number {
+    const from = this.offsets[i]!;
+    const length = this.offsets[i + 1]! - from;
+    return length === 0 ? -1 : this.data[from + Math.floor(u * length)]!;
+  }
+}
+
 /**
- * Word-level Markov model. Words are interned to integer ids; each context
- * keeps its successors as a multiset (an Int32Array with repeats), so drawing
- * a successor in proportion to its observed frequency is one array index.
+ * Word-level trigram Markov model. The state is a word pair, interned to an
+ * integer; successor lists hold the next *pair* with repeats (so drawing one is
+ * frequency-weighted and needs no lookup), and a bigram list per word serves
+ * as the back-off that keeps the output from replaying the training text.
  */
 export class TextModel {
   readonly words: string[] = ['<s>'];
   private readonly ids = new Map<string, number>();
-  private readonly bigram: Int32Array[] = [];
-  private readonly trigram = new Map<number, Int32Array>();
-  private readonly titleBigram: Int32Array[] = [];
-  private titleStarts = new Int32Array(0);
+  private readonly pairSecond: Int32Array;
+  private readonly endsSentence: Uint8Array;
+  /** Each word escaped for a JSON string, and its length unescaped. */
+  private readonly escaped: string[];
+  private readonly lengths: Int32Array;
+  private readonly trigram: Lists;
+  private readonly bigram: Lists;
+  private readonly titleBigram: Lists;
+  private readonly titleStarts: Int32Array;
   /** Every token of the training text: drawing from it samples words by corpus frequency. */
-  private tokens = new Int32Array(0);
+  private readonly tokens: Int32Array;
   private readonly abstractLengths: number[];
   private readonly titleLengths: number[];
 
   constructor(real: RealText, private readonly random: Random, private readonly backoff = 0.3) {
     this.abstractLengths = wordCounts(real.abstracts);
     this.titleLengths = wordCounts(real.titles);
-    const bi = new Map<number, number[]>();
-    const tri = new Map<number, number[]>();
+    const pairIds = new Map<string, number>([['0 0', 0]]);
+    const second: number[] = [START];
+    const pairOf = (w1: number, w2: number) => {
+      const key = `${w1} ${w2}`;
+      let id = pairIds.get(key);
+      if (id === undefined) pairIds.set(key, (id = second.push(w2) - 1));
+      return id;
+    };
+    const tri: number[][] = [];
+    const bi: number[][] = [];
     const tokens: number[] = [];
-    const push = <K>(m: Map<K, number[]>, k: K, v: number) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
     for (const text of real.abstracts) {
       let w1 = START;
       let w2 = START;
@@ -163,24 +194,31 @@ export class TextModel {
       for (const word of text.split(/\s+/).filter((w) => w && !LINK.test(w))) {
         const id = this.intern(word);
         tokens.push(id);
-        push(bi, w2, id);
-        push(tri, w1 * 1_000_000 + w2, id);
-        [w1, w2] = [w2, id];
-        if (SENTENCE_END.test(word) && !NOT_AN_END.has(word)) [w1, w2] = [START, START];
+        const from = pairOf(w1, w2);
+        const to = pairOf(w2, id);
+        (tri[from] ??= []).push(to);
+        (bi[w2] ??= []).push(to);
+        w1 = w2;
+        w2 = id;
+        if (SENTENCE_END.test(word) && !NOT_AN_END.has(word)) w1 = w2 = START;
       }
     }
-    const titleBi = new Map<number, number[]>();
+    const titleBi: number[][] = [];
     const starts: number[] = [];
     for (const title of real.titles) {
       const words = title.split(/\s+/).filter(Boolean).map((w) => this.intern(w));
       if (words[0] !== undefined) starts.push(words[0]);
-      for (let i = 0; i + 1 < words.length; i++) push(titleBi, words[i]!, words[i + 1]!);
+      for (let i = 0; i + 1 < words.length; i++) (titleBi[words[i]!] ??= []).push(words[i + 1]!);
     }
-    for (const [k, v] of bi) this.bigram[k] = Int32Array.from(v);
-    for (const [k, v] of tri) this.trigram.set(k, Int32Array.from(v));
-    for (const [k, v] of titleBi) this.titleBigram[k] = Int32Array.from(v);
+    this.pairSecond = Int32Array.from(second);
+    this.trigram = new Lists(tri, second.length);
+    this.bigram = new Lists(bi, this.words.length);
+    this.titleBigram = new Lists(titleBi, this.words.length);
     this.titleStarts = Int32Array.from(starts);
     this.tokens = Int32Array.from(tokens);
+    this.escaped = this.words.map((w) => JSON.stringify(w).slice(1, -1));
+    this.lengths = Int32Array.from(this.words, (w) => w.length);
+    this.endsSentence = Uint8Array.from(this.words, (w, i) => (i !== START && SENTENCE_END.test(w) && !NOT_AN_END.has(w) ? 1 : 0));
   }
 
   private intern(word: string): number {
@@ -193,56 +231,66 @@ export class TextModel {
     return id;
   }
 
-  private draw(list: Int32Array | undefined): number | undefined {
-    return list && list.length > 0 ? list[Math.floor(this.random() * list.length)] : undefined;
-  }
-
   /** A word drawn by its frequency in the training text (for search queries). */
   sampleWord(): string {
-    return this.words[this.draw(this.tokens)!]!;
+    return this.words[this.tokens[Math.floor(this.random() * this.tokens.length)]!]!;
+  }
+
+  /** An abstract as plain text (see `abstractJson`). */
+  abstract(): string {
+    return JSON.parse(`"${this.abstractJson()}"`) as string;
   }
 
   /**
-   * An abstract of about `sampleAbstractLength()` words, wrapped at ~80 columns
-   * the way arXiv metadata is ("  first line\nsecond line\n").
+   * An abstract of an empirical length, wrapped at ~80 columns the way arXiv
+   * metadata is ("  first line\nsecond line\n"), already escaped for a JSON
+   * string: running gigabytes of text through JSON.stringify is the slow part.
    */
-  abstract(): string {
-    const target = pick(this.random, this.abstractLengths) * (0.85 + 0.3 * this.random());
+  abstractJson(): string {
+    const { random, escaped, lengths, pairSecond, endsSentence, trigram, bigram, backoff } = this;
+    const target = pick(random, this.abstractLengths) * (0.85 + 0.3 * random());
     let out = ' ';
     let column = 1;
-    let count = 0;
-    while (count < target) {
-      let w1 = START;
-      let w2 = START;
-      for (let n = 0; ; n++) {
-        const ctx = this.random() < this.backoff ? undefined : this.trigram.get(w1 * 1_000_000 + w2);
-        const id = this.draw(ctx) ?? this.draw(this.bigram[w2]) ?? this.draw(this.bigram[START])!;
-        let word = this.words[id]!;
-        const ends = SENTENCE_END.test(word) && !NOT_AN_END.has(word);
-        if (n >= 60 && !ends) word += '.';
-        if (column + 1 + word.length > 80) {
-          out += '\n' + word;
-          column = word.length;
-        } else {
-          out += ' ' + word;
-          column += 1 + word.length;
-        }
-        count++;
-        if (ends || n >= 60) break;
-        [w1, w2] = [w2, id];
+    let pair = START;
+    for (let count = 0, inSentence = 0; count < target || pair !== START; count++, inSentence++) {
+      // One uniform draw both decides on back-off and picks the successor.
+      const u = random();
+      let next = u < backoff ? bigram.draw(pairSecond[pair]!, u / backoff) : trigram.draw(pair, (u - backoff) / (1 - backoff));
+      if (next < 0) next = bigram.draw(pairSecond[pair]!, random());
+      if (next < 0) next = trigram.draw(START, random());
+      const id = pairSecond[next]!;
+      let word = escaped[id]!;
+      const length = lengths[id]!;
+      pair = next;
+      if (endsSentence[id] === 1 || inSentence >= 60) {
+        if (endsSentence[id] !== 1) word += '.';
+        pair = START;
+        inSentence = -1;
+      }
+      if (column + 1 + length > 80) {
+        out += '\\n' + word;
+        column = length;
+      } else {
+        out += ' ' + word;
+        column += 1 + length;
       }
     }
-    return out + '\n';
+    return out + '\\n';
   }
 
   /** A title of an empirical length, from title bigrams backed off to abstract bigrams. */
   title(titleCase: boolean): string {
     const length = Math.max(2, pick(this.random, this.titleLengths) + Math.floor(this.random() * 3) - 1);
-    let id = this.draw(this.titleStarts)!;
+    const randomStart = () => this.titleStarts[Math.floor(this.random() * this.titleStarts.length)]!;
+    let id = randomStart();
     const words = [clean(this.words[id]!)];
     while (words.length < length || (words.length < length + 4 && DANGLING.has(words[words.length - 1]!.toLowerCase()))) {
-      const fromTitles = this.random() < 0.5 ? this.draw(this.titleBigram[id]) : undefined;
-      id = fromTitles ?? this.draw(this.bigram[id]) ?? this.draw(this.titleStarts)!;
+      let next = this.random() < 0.5 ? this.titleBigram.draw(id, this.random()) : -1;
+      if (next < 0) {
+        const pair = this.bigram.draw(id, this.random());
+        next = pair < 0 ? randomStart() : this.pairSecond[pair]!;
+      }
+      id = next;
       const word = clean(this.words[id]!);
       if (word) words.push(titleCase && !DANGLING.has(word) ? capitalize(word) : word);
     }

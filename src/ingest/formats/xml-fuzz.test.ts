@@ -15,6 +15,7 @@ import { MalformedDocumentError } from './document.js';
 import { parseArxivAtom } from './arxiv-atom.js';
 import { parseArxivFeed } from './arxiv-feed.js';
 import { parseOaiPmh } from './oai-pmh.js';
+import { mutate, prng } from '../../../test/support/mutations.js';
 
 type Parser = (xml: string, origin: string) => DocumentPage;
 
@@ -33,80 +34,6 @@ const SEEDS = Object.entries(PARSERS).flatMap(([dir, parse]) =>
 
 const ITERATIONS_PER_FIXTURE = 300;
 const MAX_MS_PER_PARSE = 2000;
-
-/** mulberry32: a tiny, well-distributed 32-bit PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// Characters that stress an XML tokenizer: astral, combining, RTL, BOM, NUL,
-// C0/C1 controls, XML-forbidden non-characters and lone surrogates.
-const ODD_CHARS = ['😀', '\u0301', '\u202e', '\ufeff', '\u0000', '\u000b', '\u0085', '\ufffe', '\uffff', '\ud800', '\udfff', 'ß', 'Ж', '中'];
-
-type Mutation = { name: string; apply: (text: string, rand: () => number) => string };
-
-const at = (text: string, rand: () => number) => Math.floor(rand() * (text.length + 1));
-const span = (rand: () => number) => 1 + Math.floor(rand() * 40);
-const insert = (piece: string | ((rand: () => number) => string)): Mutation['apply'] => (text, rand) => {
-  const i = at(text, rand);
-  const s = typeof piece === 'string' ? piece : piece(rand);
-  return text.slice(0, i) + s + text.slice(i);
-};
-
-const MUTATIONS: Mutation[] = [
-  {
-    name: 'byte-flip',
-    apply: (text, rand) => {
-      // Flip one bit of the UTF-8 encoding, then decode leniently (U+FFFD), like a corrupt download.
-      const bytes = Buffer.from(text, 'utf8');
-      if (bytes.length === 0) return text;
-      const i = Math.floor(rand() * bytes.length);
-      bytes[i] = bytes[i]! ^ (1 << Math.floor(rand() * 8));
-      return bytes.toString('utf8');
-    },
-  },
-  {
-    name: 'char-flip',
-    apply: (text, rand) => {
-      const i = Math.floor(rand() * text.length);
-      return text.slice(0, i) + String.fromCharCode(text.charCodeAt(i) ^ (1 << Math.floor(rand() * 7))) + text.slice(i + 1);
-    },
-  },
-  {
-    name: 'delete',
-    apply: (text, rand) => {
-      const i = at(text, rand);
-      return text.slice(0, i) + text.slice(i + span(rand));
-    },
-  },
-  {
-    name: 'duplicate',
-    apply: (text, rand) => {
-      const i = at(text, rand);
-      const piece = text.slice(i, i + span(rand) * 4);
-      const j = at(text, rand);
-      return text.slice(0, j) + piece + text.slice(j);
-    },
-  },
-  { name: 'truncate', apply: (text, rand) => text.slice(0, at(text, rand)) },
-  { name: 'insert-<', apply: insert('<') },
-  { name: 'insert-&', apply: insert('&') },
-  { name: 'insert-]]>', apply: insert(']]>') },
-  { name: 'insert-unicode', apply: insert((rand) => ODD_CHARS[Math.floor(rand() * ODD_CHARS.length)]!) },
-  // Plausible-but-wrong values inside otherwise good markup.
-  { name: 'insert-tag', apply: insert((rand) => ['</title>', '<title>', '<entry>', '</record>', '<![CDATA[x', '<!-- '][Math.floor(rand() * 6)]!) },
-  {
-    name: 'swap-digits',
-    apply: (text, rand) => text.replace(/\d/g, (d) => (rand() < 0.02 ? String(Math.floor(rand() * 10)) : d)),
-  },
-];
 
 interface Outcome {
   pages: number;
@@ -165,14 +92,7 @@ describe('XML parsers under mutation', () => {
     SEEDS.forEach((seed, seedIndex) => {
       const rand = prng(0x5eed + seedIndex * 7919);
       for (let iteration = 0; iteration < ITERATIONS_PER_FIXTURE; iteration++) {
-        let xml = seed.xml;
-        const applied: string[] = [];
-        const count = 1 + Math.floor(rand() * 3);
-        for (let k = 0; k < count; k++) {
-          const mutation = MUTATIONS[Math.floor(rand() * MUTATIONS.length)]!;
-          xml = mutation.apply(xml, rand);
-          applied.push(mutation.name);
-        }
+        const { text: xml, applied } = mutate(seed.xml, rand);
         checkedParse(seed.parse, xml, `fuzz:${seed.name}#${iteration}`, totals, () => `${seed.name} iteration ${iteration} [${applied.join(', ')}]`);
       }
     });

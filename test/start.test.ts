@@ -1,0 +1,71 @@
+// `npm start` on a fresh directory: creates ./data/paperboy.db, loads the demo
+// corpus once, and answers /healthz — run as the built program in a child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
+let dir: string;
+let child: ChildProcess | undefined;
+
+afterEach(() => {
+  child?.kill('SIGKILL');
+  child = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function start(cwd: string, env: Record<string, string> = {}): Promise<{ url: string; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [MAIN], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[^)\s]+)/.exec(out);
+      if (m) resolve({ url: m[1]!, output: () => out });
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+  });
+}
+
+function stop(): Promise<void> {
+  return new Promise((resolve) => {
+    if (!child) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+describe('npm start', () => {
+  it('creates the database, loads the demo corpus once and answers /healthz', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-start-'));
+    const first = await start(dir);
+    expect(existsSync(join(dir, 'data', 'paperboy.db'))).toBe(true);
+    expect(first.output()).toMatch(/loaded the demo corpus: 273 new/);
+    const health = await fetch(`${first.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const home = await (await fetch(first.url)).text();
+    expect(home).toContain('273 papers in the catalogue');
+    expect(home).toContain('Identity Mappings in Deep Residual Networks');
+    await stop();
+
+    const second = await start(dir);
+    expect(second.output()).not.toMatch(/loaded the demo corpus/);
+    expect(second.output()).toMatch(/serving 273 papers/);
+    await stop();
+  });
+
+  it('fails fast with a clear message on bad configuration', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-start-'));
+    await expect(start(dir, { SMTP_URL: 'mail.example.com' })).rejects.toThrow(/SMTP_URL: must start with smtp:\/\//);
+  });
+});
