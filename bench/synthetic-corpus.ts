@@ -48,6 +48,13 @@ export interface KagglePaper {
 export interface PaperGenerator {
   /** The next paper in id order, or undefined once `papers` have been produced. */
   next(): KagglePaper | undefined;
+  /**
+   * The fast path for writing: encodes the next paper as one JSONL line (with
+   * its newline) into `out` at `offset`, which must have `maxLineBytes` free;
+   * returns the new offset, or -1 once `papers` have been produced.
+   */
+  writeNext(out: Buffer, offset: number): number;
+  maxLineBytes: number;
   /** The learned text model, e.g. to draw search queries from the same vocabulary. */
   text: TextModel;
   random: Random;
@@ -143,7 +150,8 @@ export function createPaperGenerator(seed: number, options: { papers?: number } 
     return month ? { month, index: inMonth++ } : undefined;
   }
 
-  function paper(month: Month & { old: boolean }, index: number): KagglePaper {
+  /** Writes one paper as a JSON line; the abstract goes straight in as bytes (see TextModel.writeAbstract). */
+  function writePaper(month: Month & { old: boolean }, index: number, out: Buffer, offset: number): number {
     const start = Date.UTC(month.year, month.month - 1, 1);
     const length = Date.UTC(month.year, month.month, 1) - start;
     const created = Math.floor(start + ((index + random()) / month.count) * length);
@@ -165,12 +173,12 @@ export function createPaperGenerator(seed: number, options: { papers?: number } 
     const family = familyOf(primary);
     const authors = sampleAuthors(random, pools, primary === 'hep-ex' || primary === 'astro-ph.IM' ? 3 : 1);
     const title = text.title(random() < (family === 'ml' ? 0.6 : 0.25));
-    let abstract = text.abstract();
     let comments = sampleComments(random);
+    let abstractTail = '';
     if (random() < 0.1) {
       const url = codeUrl(random, authors, title);
       if (random() < 0.5) comments = comments ? `${comments}; Code: ${url}` : `Code: ${url}`;
-      else abstract += random() < 0.5 ? `Code: ${url}\n` : `Our code is available at ${url}.\n`;
+      else abstractTail = random() < 0.5 ? `Code: ${url}\\n` : `Our code is available at ${url}.\\n`;
     }
     const pubYear = Math.min(2026, month.year + (random() < 0.5 ? 0 : 1));
     const { doi, journalRef } = publication(random, primary, pubYear, ++serial);
@@ -185,28 +193,33 @@ export function createPaperGenerator(seed: number, options: { papers?: number } 
     }
     const updated = journalRef ? Math.min(END, last + Math.floor(random() * 365 * DAY)) : last;
     const submitter = random() < 0.7 ? authors[0]! : pick(random, authors);
-    return {
-      id,
-      submitter: `${submitter.parsed[1]} ${submitter.parsed[0]}`,
-      authors: joinAuthors(random, authors),
-      title,
-      comments,
-      'journal-ref': journalRef,
-      doi,
-      'report-no': family === 'hep' && random() < 0.15 ? `${pick(random, REPORT_PREFIXES)}-${pad(pubYear % 100)}-${pad(1 + Math.floor(random() * 300), 3)}` : null,
-      categories: categories.join(' '),
-      license: month.year < 2008 ? null : LICENSES.sample(random),
-      abstract,
-      versions,
-      update_date: isoDay(updated),
-      authors_parsed: authors.map((a) => a.parsed),
-    };
+    const q = JSON.stringify;
+    const head =
+      `{"id":${q(id)},"submitter":${q(`${submitter.parsed[1]} ${submitter.parsed[0]}`)},"authors":${q(joinAuthors(random, authors))}` +
+      `,"title":${q(title)},"comments":${q(comments)},"journal-ref":${q(journalRef)},"doi":${q(doi)}` +
+      `,"report-no":${q(family === 'hep' && random() < 0.15 ? `${pick(random, REPORT_PREFIXES)}-${pad(pubYear % 100)}-${pad(1 + Math.floor(random() * 300), 3)}` : null)}` +
+      `,"categories":${q(categories.join(' '))},"license":${q(month.year < 2008 ? null : LICENSES.sample(random))},"abstract":"`;
+    const tail = `${abstractTail}","versions":${q(versions)},"update_date":"${isoDay(updated)}","authors_parsed":${q(authors.map((a) => a.parsed))}}\n`;
+    if ((head.length + tail.length) * 3 + text.maxAbstractBytes > out.length - offset) throw new Error('writeNext: not enough room');
+    let at = offset + out.write(head, offset);
+    at = text.writeAbstract(out, at);
+    return at + out.write(tail, at);
   }
 
+  const writeNext = (out: Buffer, offset: number) => {
+    const slot = nextSlot();
+    return slot ? writePaper(slot.month, slot.index, out, offset) : -1;
+  };
+  // Room for the abstract plus up to 60 authors and the other fields.
+  const maxLineBytes = text.maxAbstractBytes + (64 << 10);
+  let scratch: Buffer | undefined;
   return {
+    writeNext,
+    maxLineBytes,
     next() {
-      const slot = nextSlot();
-      return slot ? paper(slot.month, slot.index) : undefined;
+      scratch ??= Buffer.allocUnsafe(maxLineBytes);
+      const end = writeNext(scratch, 0);
+      return end < 0 ? undefined : (JSON.parse(scratch.toString('utf8', 0, end)) as KagglePaper);
     },
     text,
     random,
@@ -218,17 +231,22 @@ export function createPaperGenerator(seed: number, options: { papers?: number } 
 export async function writeSyntheticCorpus(path: string, options: { papers: number; seed: number }): Promise<{ bytes: number }> {
   const generator = createPaperGenerator(options.seed, { papers: options.papers });
   const file = await open(path, 'w');
+  const chunk = Buffer.allocUnsafe(8 << 20);
+  let used = 0;
   let bytes = 0;
+  const flush = async () => {
+    for (let at = 0; at < used; ) at += (await file.write(chunk, at, used - at)).bytesWritten;
+    bytes += used;
+    used = 0;
+  };
   try {
-    let buffer = '';
-    for (let p = generator.next(); p; p = generator.next()) {
-      buffer += JSON.stringify(p) + '\n';
-      if (buffer.length >= 4 << 20) {
-        bytes += (await file.write(buffer)).bytesWritten;
-        buffer = '';
-      }
+    for (;;) {
+      if (chunk.length - used < generator.maxLineBytes) await flush();
+      const end = generator.writeNext(chunk, used);
+      if (end < 0) break;
+      used = end;
     }
-    if (buffer) bytes += (await file.write(buffer)).bytesWritten;
+    await flush();
   } finally {
     await file.close();
   }

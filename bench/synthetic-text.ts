@@ -126,6 +126,8 @@ const SENTENCE_END = /[.?!]$/;
 const NOT_AN_END = new Set(['e.g.', 'i.e.', 'al.', 'vs.', 'etc.', 'Fig.', 'Eq.', 'cf.', 'resp.']);
 const DANGLING = new Set(['a', 'an', 'the', 'of', 'and', 'for', 'in', 'on', 'with', 'to', 'via', 'by', 'from', 'at', 'or', 'as', 'is', 'are', 'that']);
 const START = 0;
+const MAX_SENTENCE = 60;
+const [SPACE, BACKSLASH, LETTER_N, PERIOD] = [0x20, 0x5c, 0x6e, 0x2e];
 const LINK = /https?:|www\.|github\.|gitlab\.|huggingface\.co/i;
 
 function wordCounts(texts: string[]): number[] {
@@ -161,9 +163,13 @@ export class TextModel {
   private readonly ids = new Map<string, number>();
   private readonly pairSecond: Int32Array;
   private readonly endsSentence: Uint8Array;
-  /** Each word escaped for a JSON string, and its length unescaped. */
-  private readonly escaped: string[];
+  /** Each word escaped for a JSON string in UTF-8, at bytes[byteStart[id] .. byteStart[id + 1]). */
+  private readonly bytes: Uint8Array;
+  private readonly byteStart: Int32Array;
+  /** Each word's length in characters, for wrapping. */
   private readonly lengths: Int32Array;
+  /** An upper bound on what `writeAbstract` writes. */
+  readonly maxAbstractBytes: number;
   private readonly trigram: Lists;
   private readonly bigram: Lists;
   private readonly titleBigram: Lists;
@@ -216,7 +222,13 @@ export class TextModel {
     this.titleBigram = new Lists(titleBi, this.words.length);
     this.titleStarts = Int32Array.from(starts);
     this.tokens = Int32Array.from(tokens);
-    this.escaped = this.words.map((w) => JSON.stringify(w).slice(1, -1));
+    const escaped = this.words.map((w) => Buffer.from(JSON.stringify(w).slice(1, -1)));
+    this.bytes = Buffer.concat(escaped);
+    this.byteStart = new Int32Array(escaped.length + 1);
+    escaped.forEach((b, i) => (this.byteStart[i + 1] = this.byteStart[i]! + b.length));
+    const longestWord = Math.max(...escaped.map((b) => b.length));
+    const words = Math.ceil(Math.max(...this.abstractLengths) * 1.15) + MAX_SENTENCE + 2;
+    this.maxAbstractBytes = 8 + words * (longestWord + 3);
     this.lengths = Int32Array.from(this.words, (w) => w.length);
     this.endsSentence = Uint8Array.from(this.words, (w, i) => (i !== START && SENTENCE_END.test(w) && !NOT_AN_END.has(w) ? 1 : 0));
   }
@@ -236,20 +248,24 @@ export class TextModel {
     return this.words[this.tokens[Math.floor(this.random() * this.tokens.length)]!]!;
   }
 
-  /** An abstract as plain text (see `abstractJson`). */
+  /** An abstract as plain text (see `writeAbstract`). */
   abstract(): string {
-    return JSON.parse(`"${this.abstractJson()}"`) as string;
+    const scratch = Buffer.allocUnsafe(this.maxAbstractBytes);
+    return JSON.parse(`"${scratch.toString('utf8', 0, this.writeAbstract(scratch, 0))}"`) as string;
   }
 
   /**
-   * An abstract of an empirical length, wrapped at ~80 columns the way arXiv
-   * metadata is ("  first line\nsecond line\n"), already escaped for a JSON
-   * string: running gigabytes of text through JSON.stringify is the slow part.
+   * Writes an abstract of an empirical length into `out` at `offset` as UTF-8,
+   * already escaped for a JSON string, wrapped at ~80 columns the way arXiv
+   * metadata is ("  first line\nsecond line\n"); returns the new offset. At
+   * most `maxAbstractBytes` are written. Bytes, not strings: building and
+   * serialising ~1 GB of strings word by word is what made generation slow.
    */
-  abstractJson(): string {
-    const { random, escaped, lengths, pairSecond, endsSentence, trigram, bigram, backoff } = this;
+  writeAbstract(out: Uint8Array, offset: number): number {
+    const { random, bytes, byteStart, lengths, pairSecond, endsSentence, trigram, bigram, backoff } = this;
     const target = pick(random, this.abstractLengths) * (0.85 + 0.3 * random());
-    let out = ' ';
+    let at = offset;
+    out[at++] = SPACE;
     let column = 1;
     let pair = START;
     for (let count = 0, inSentence = 0; count < target || pair !== START; count++, inSentence++) {
@@ -259,23 +275,26 @@ export class TextModel {
       if (next < 0) next = bigram.draw(pairSecond[pair]!, random());
       if (next < 0) next = trigram.draw(START, random());
       const id = pairSecond[next]!;
-      let word = escaped[id]!;
       const length = lengths[id]!;
       pair = next;
-      if (endsSentence[id] === 1 || inSentence >= 60) {
-        if (endsSentence[id] !== 1) word += '.';
+      if (column + 1 + length > 80) {
+        out[at++] = BACKSLASH;
+        out[at++] = LETTER_N;
+        column = length;
+      } else {
+        out[at++] = SPACE;
+        column += 1 + length;
+      }
+      for (let k = byteStart[id]!, end = byteStart[id + 1]!; k < end; k++) out[at++] = bytes[k]!;
+      if (endsSentence[id] === 1 || inSentence >= MAX_SENTENCE) {
+        if (endsSentence[id] !== 1) out[at++] = PERIOD;
         pair = START;
         inSentence = -1;
       }
-      if (column + 1 + length > 80) {
-        out += '\\n' + word;
-        column = length;
-      } else {
-        out += ' ' + word;
-        column += 1 + length;
-      }
     }
-    return out + '\\n';
+    out[at++] = BACKSLASH;
+    out[at++] = LETTER_N;
+    return at;
   }
 
   /** A title of an empirical length, from title bigrams backed off to abstract bigrams. */

@@ -1,6 +1,7 @@
 /** Conversion between the catalogue's `Paper` and its `papers` table row. */
 import type { Insertable, Selectable } from 'kysely';
 import type { PapersTable } from '../db/schema.js';
+import { searchTagsFor } from './search-tags.js';
 import { titleKey } from './identifiers.js';
 import type { Paper, SourceName } from './paper.js';
 
@@ -50,6 +51,7 @@ export function paperToRow(paper: Paper): Insertable<PapersTable> {
     code_urls: JSON.stringify(paper.codeUrls),
     has_code: paper.codeUrls.length > 0 ? 1 : 0,
     sources: JSON.stringify(paper.sources),
+    search_tags: searchTagsFor(paper),
     first_seen_at: paper.firstSeenAt,
     last_seen_at: paper.lastSeenAt,
   };

@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseHandle, DialectName } from './connection.js';
 import { catalogueMigration } from './migrations/001-catalogue.js';
+import { searchMigration } from './migrations/002-search.js';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,7 @@ export interface Migration {
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [catalogueMigration];
+export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration];
 
 export class DatabaseTooNewError extends Error {
   constructor(dbVersion: number, codeVersion: number, location: string) {

@@ -30,6 +30,8 @@ export interface PapersTable {
   has_code: number;
   /** JSON array of source names. */
   sources: string;
+  /** Filter tokens for the full-text index (see catalogue/search-tags.ts). */
+  search_tags: string;
   first_seen_at: string;
   last_seen_at: string;
 }
@@ -74,6 +76,31 @@ export interface IngestRunsTable {
   error: string | null;
 }
 
+export interface SearchVocabularyTable {
+  /** Folded, unstemmed word (see search/text/tokenize.ts). */
+  word: string;
+  /** Papers whose title or abstract contain the word. */
+  doc_count: number;
+}
+
+export interface SearchModelsTable {
+  id: string;
+  kind: string;
+  created_at: string;
+  paper_count: number;
+  /** JSON parameters (dimensions, vocabulary size…). */
+  params: string;
+  data: Uint8Array;
+  active: number;
+}
+
+export interface PaperVectorsTable {
+  paper_seq: number;
+  model_id: string;
+  /** Little-endian float32 (or int8, per the model's params) vector. */
+  vector: Uint8Array;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -86,5 +113,8 @@ export interface Database {
   paper_signals: PaperSignalsTable;
   harvest_state: HarvestStateTable;
   ingest_runs: IngestRunsTable;
+  search_vocabulary: SearchVocabularyTable;
+  search_models: SearchModelsTable;
+  paper_vectors: PaperVectorsTable;
   schema_migrations: SchemaMigrationsTable;
 }

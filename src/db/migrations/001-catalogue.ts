@@ -29,6 +29,7 @@ export const catalogueMigration: Migration = {
       .addColumn('code_urls', 'text', (c) => c.notNull())
       .addColumn('has_code', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('sources', 'text', (c) => c.notNull())
+      .addColumn('search_tags', 'text', (c) => c.notNull().defaultTo(''))
       .addColumn('first_seen_at', 'text', (c) => c.notNull())
       .addColumn('last_seen_at', 'text', (c) => c.notNull())
       .execute();
@@ -89,23 +90,26 @@ export const catalogueMigration: Migration = {
 
 /**
  * FTS5 index over title, abstract and authors, kept in step with `papers` by
- * triggers so every writer (ingest, migrations, tools) updates it.
+ * triggers so every writer (ingest, migrations, tools) updates it. The `tags`
+ * column holds filter tokens (category, year, has-code; see catalogue/search-tags.ts) so
+ * that filters are answered by the index itself instead of a post-filter that
+ * would make FTS5 score every match.
  */
 async function createSqliteFullText(db: Kysely<any>): Promise<void> {
   await sql`CREATE VIRTUAL TABLE papers_fts USING fts5(
-    title, abstract, authors,
+    title, abstract, authors, search_tags,
     content='papers', content_rowid='seq',
     tokenize='porter unicode61 remove_diacritics 2'
   )`.execute(db);
   await sql`CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
-    INSERT INTO papers_fts(rowid, title, abstract, authors) VALUES (new.seq, new.title, new.abstract, new.authors);
+    INSERT INTO papers_fts(rowid, title, abstract, authors, search_tags) VALUES (new.seq, new.title, new.abstract, new.authors, new.search_tags);
   END`.execute(db);
   await sql`CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
-    INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors) VALUES ('delete', old.seq, old.title, old.abstract, old.authors);
+    INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors, search_tags) VALUES ('delete', old.seq, old.title, old.abstract, old.authors, old.search_tags);
   END`.execute(db);
   // Only a change to an indexed column rewrites the index entry.
-  await sql`CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, authors ON papers BEGIN
-    INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors) VALUES ('delete', old.seq, old.title, old.abstract, old.authors);
-    INSERT INTO papers_fts(rowid, title, abstract, authors) VALUES (new.seq, new.title, new.abstract, new.authors);
+  await sql`CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, authors, search_tags ON papers BEGIN
+    INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors, search_tags) VALUES ('delete', old.seq, old.title, old.abstract, old.authors, old.search_tags);
+    INSERT INTO papers_fts(rowid, title, abstract, authors, search_tags) VALUES (new.seq, new.title, new.abstract, new.authors, new.search_tags);
   END`.execute(db);
 }

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { Migration } from '../migrator.js';
+
+/** Search side tables: spelling vocabulary, trained semantic models and paper vectors. */
+export const searchMigration: Migration = {
+  version: 2,
+  name: 'search',
+  async up(db: Kysely<any>, dialect) {
+    const blob = dialect === 'postgres' ? 'bytea' : 'blob';
+    await db.schema
+      .createTable('search_vocabulary')
+      .addColumn('word', 'text', (c) => c.primaryKey())
+      .addColumn('doc_count', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('search_models')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('paper_count', 'integer', (c) => c.notNull())
+      .addColumn('params', 'text', (c) => c.notNull())
+      .addColumn('data', blob, (c) => c.notNull())
+      .addColumn('active', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .createTable('paper_vectors')
+      .addColumn('paper_seq', 'integer', (c) => c.primaryKey().references('papers.seq').onDelete('cascade'))
+      .addColumn('model_id', 'text', (c) => c.notNull())
+      .addColumn('vector', blob, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('paper_vectors_model').on('paper_vectors').column('model_id').execute();
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * The one tokenizer of our own search code (spelling vocabulary, semantic
+ * model, snippets), agreeing with the FTS5 tokenizer configured in the
+ * migrations (`unicode61 remove_diacritics 2`): lower-cased runs of letters
+ * and digits, accents stripped.
+ */
+import { stemmer } from 'stemmer';
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Lower-cases and strips diacritics (é → e, ü → u) so spellings compare equal. */
+export function foldCase(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+/** Every word of the text, folded, in order. */
+export function tokenize(text: string): string[] {
+  return foldCase(text).match(WORD) ?? [];
+}
+
+/** Word spans in the original text (for highlighting), with their folded form. */
+export function tokenSpans(text: string): Array<{ word: string; start: number; end: number }> {
+  const spans: Array<{ word: string; start: number; end: number }> = [];
+  for (const m of text.matchAll(WORD)) spans.push({ word: foldCase(m[0]), start: m.index, end: m.index + m[0].length });
+  return spans;
+}
+
+// Function words that carry no topic. Kept short on purpose: "not", "no",
+// "without" and numbers matter in paper titles.
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  (
+    'a an and are as at be been but by for from has have in into is it its of on or that the their this to was we were which with ' +
+    'our these those they them can also than then there such via using use used based show shows paper propose proposed approach method methods results'
+  ).split(' '),
+);
+
+/** Porter stem, as FTS5's `porter` tokenizer computes it, so our terms meet the index's. */
+export function stem(word: string): string {
+  return stemmer(word);
+}
+
+/** Content terms of a text: tokens without stop words, stemmed. */
+export function contentTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const token of tokenize(text)) if (!STOPWORDS.has(token) && token.length > 1) out.push(stem(token));
+  return out;
+}
