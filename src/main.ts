@@ -11,6 +11,8 @@ import { runSync } from './ingest/sync/run-sync.js';
 import { parseSyncSources } from './ingest/sync/sync-sources.js';
 import { startScheduler, type ScheduledJob } from './jobs/scheduler.js';
 import { countPapers } from './catalogue/paper-store.js';
+import { openSearch } from './search/open-search.js';
+import type { SearchService } from './search/search-service.js';
 import { buildApp } from './web/app.js';
 
 export interface RunningServer {
@@ -22,7 +24,7 @@ function say(message: string): void {
   process.stdout.write(`${message}\n`);
 }
 
-function syncJobs(config: Config, ctx: Parameters<typeof runSync>[0]): ScheduledJob[] {
+function syncJobs(config: Config, ctx: Parameters<typeof runSync>[0], search: SearchService): ScheduledJob[] {
   const sources = parseSyncSources(config.SYNC_SOURCES);
   if (sources.length === 0) return [];
   return [
@@ -33,9 +35,15 @@ function syncJobs(config: Config, ctx: Parameters<typeof runSync>[0]): Scheduled
       run: async () => {
         const reports = await runSync(ctx, sources);
         for (const r of reports) ctx.log(`sync ${r.key}: ${r.ok ? formatCounts(r.counts) : `failed: ${r.error}`}`);
+        await search.refresh();
       },
     },
   ];
+}
+
+/** Papers added by another process (a CLI ingest) become searchable within a minute. */
+function searchRefreshJob(search: SearchService): ScheduledJob {
+  return { name: 'search-refresh', schedule: '*/1 * * * *', run: () => search.refresh() };
 }
 
 export async function startPaperboy(config: Config): Promise<RunningServer> {
@@ -45,9 +53,11 @@ export async function startPaperboy(config: Config): Promise<RunningServer> {
       const demo = await loadDemoCorpusOnce(ctx.database, ctx.http, say);
       if (demo) say(`loaded the demo corpus: ${formatCounts(demo)}`);
     }
-    const app = await buildApp({ database: ctx.database, logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL } });
+    const search = await openSearch(ctx.database);
+    await search.refresh();
+    const app = await buildApp({ database: ctx.database, search, logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL } });
     const address = await app.listen({ port: config.PORT, host: config.HOST });
-    const scheduler = startScheduler(syncJobs(config, { ...ctx, log: say }), say);
+    const scheduler = startScheduler([...syncJobs(config, { ...ctx, log: say }, search), searchRefreshJob(search)], say);
     const papers = await countPapers(ctx.database.db);
     say(`Paperboy serving ${papers} papers at ${config.publicUrl} (listening on ${address})`);
     say(`database: ${ctx.database.location}`);

@@ -120,6 +120,16 @@ export async function findPaperById(db: Executor, id: string): Promise<StoredPap
   return row ? { seq: row.seq, paper: rowToPaper(row) } : undefined;
 }
 
+/** Papers by internal key, in no particular order. */
+export async function findPapersBySeqs(db: Executor, seqs: readonly number[]): Promise<StoredPaper[]> {
+  const out: StoredPaper[] = [];
+  for (const part of chunks([...new Set(seqs)], IN_LIST_CHUNK)) {
+    const rows = await db.selectFrom('papers').selectAll().where('seq', 'in', part).execute();
+    for (const row of rows) out.push({ seq: row.seq, paper: rowToPaper(row) });
+  }
+  return out;
+}
+
 export async function countPapers(db: Executor): Promise<number> {
   const row = await db.selectFrom('papers').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
   return Number(row.n);

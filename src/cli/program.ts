@@ -4,6 +4,7 @@ import { describeError, EXIT_FAILURE, EXIT_USAGE } from './cli-errors.js';
 import { registerExport } from './commands/export.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
 import { registerSync } from './commands/sync.js';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerSync(program);
   registerExport(program);
+  registerSearch(program);
   return program;
 }
 

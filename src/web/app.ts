@@ -6,10 +6,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { countPapers, listNewestPapers } from '../catalogue/paper-store.js';
 import type { DatabaseHandle } from '../db/connection.js';
+import type { SearchService } from '../search/search-service.js';
+import { registerApiErrorHandler } from './api/api-errors.js';
+import { registerSearchRoutes } from './api/search-routes.js';
 import { renderHomePage } from './pages/home-page.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
+  search: SearchService;
   logger?: boolean | { level: string };
 }
 
@@ -19,6 +23,8 @@ const PAGE_SIZE = 25;
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false });
   const { db } = deps.database;
+  registerApiErrorHandler(app);
+  registerSearchRoutes(app, deps.search);
 
   app.get('/healthz', async (_request, reply) => {
     // A trivial query proves the database answers, not just the process.

@@ -1,12 +1,7 @@
-/**
- * Every piece of paper text reaching a page goes through `escapeHtml`: titles
- * and abstracts contain `<`, `&` and LaTeX, and some are hostile.
- */
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Page templates: interpolated values are escaped unless explicitly marked safe. */
+import { escapeHtml } from '../text/escape-html.js';
 
-export function escapeHtml(text: string | null | undefined): string {
-  return (text ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+export { escapeHtml };
 
 /** A tagged template whose interpolations are escaped unless already marked safe with `raw`. */
 export class SafeHtml {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Migration } from '../migrator.js';
 
 /** Search side tables: spelling vocabulary, trained semantic models and paper vectors. */
@@ -29,5 +29,9 @@ export const searchMigration: Migration = {
       .addColumn('vector', blob, (c) => c.notNull())
       .execute();
     await db.schema.createIndex('paper_vectors_model').on('paper_vectors').column('model_id').execute();
+    if (dialect === 'sqlite') {
+      // BM25 with the title weighted up and the filter tags ignored; `ORDER BY rank` uses it.
+      await sql`INSERT INTO papers_fts(papers_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0, 2.0, 0.0)')`.execute(db);
+    }
   },
 };

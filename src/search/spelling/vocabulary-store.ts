@@ -1,0 +1,94 @@
+/**
+ * The spelling vocabulary: every folded, unstemmed word of the catalogue's
+ * titles and abstracts with the number of papers that use it. Typo
+ * correction proposes only words that really occur in the catalogue.
+ */
+import { sql } from 'kysely';
+import type { Executor } from '../../catalogue/paper-store.js';
+import { tokenize } from '../text/tokenize.js';
+
+const STATE_ID = 'vocabulary';
+const PAGE = 5000;
+const WRITE_CHUNK = 400;
+
+/** Words of one paper, each counted once. */
+export function paperWords(title: string, abstract: string | null): Set<string> {
+  const words = new Set<string>();
+  for (const w of tokenize(`${title} ${abstract ?? ''}`)) if (w.length >= 3 && w.length <= 40 && !/^\d+$/.test(w)) words.add(w);
+  return words;
+}
+
+async function countWordsAfter(db: Executor, afterSeq: number): Promise<{ counts: Map<string, number>; maxSeq: number }> {
+  const counts = new Map<string, number>();
+  let maxSeq = afterSeq;
+  for (;;) {
+    const rows = await db.selectFrom('papers').select(['seq', 'title', 'abstract']).where('seq', '>', maxSeq).orderBy('seq').limit(PAGE).execute();
+    if (rows.length === 0) break;
+    for (const row of rows) for (const w of paperWords(row.title, row.abstract)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    maxSeq = rows[rows.length - 1]!.seq;
+  }
+  return { counts, maxSeq };
+}
+
+async function addCounts(db: Executor, counts: Map<string, number>): Promise<void> {
+  const entries = [...counts];
+  for (let i = 0; i < entries.length; i += WRITE_CHUNK) {
+    await db
+      .insertInto('search_vocabulary')
+      .values(entries.slice(i, i + WRITE_CHUNK).map(([word, doc_count]) => ({ word, doc_count })))
+      .onConflict((oc) => oc.column('word').doUpdateSet({ doc_count: sql`search_vocabulary.doc_count + excluded.doc_count` }))
+      .execute();
+  }
+}
+
+async function watermark(db: Executor): Promise<number> {
+  const row = await db.selectFrom('search_models').select('params').where('id', '=', STATE_ID).executeTakeFirst();
+  return row ? Number((JSON.parse(row.params) as { maxSeq: number }).maxSeq) : 0;
+}
+
+async function setWatermark(db: Executor, maxSeq: number, paperCount: number): Promise<void> {
+  const values = { kind: 'vocabulary', created_at: new Date().toISOString(), paper_count: paperCount, params: JSON.stringify({ maxSeq }), data: new Uint8Array(), active: 1 };
+  await db
+    .insertInto('search_models')
+    .values({ id: STATE_ID, ...values })
+    .onConflict((oc) => oc.column('id').doUpdateSet(values))
+    .execute();
+}
+
+/**
+ * Adds the words of papers stored since the last update. Papers whose text
+ * changed later are not recounted until the next rebuild: the counts only
+ * rank suggestions, so a small drift does no harm.
+ */
+export async function updateVocabulary(db: Executor): Promise<number> {
+  const after = await watermark(db);
+  const { counts, maxSeq } = await countWordsAfter(db, after);
+  if (maxSeq === after) return 0;
+  await db.transaction().execute(async (trx) => {
+    await addCounts(trx, counts);
+    await setWatermark(trx, maxSeq, 0);
+  });
+  return counts.size;
+}
+
+export async function rebuildVocabulary(db: Executor): Promise<number> {
+  const { counts, maxSeq } = await countWordsAfter(db, 0);
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('search_vocabulary').execute();
+    await addCounts(trx, counts);
+    await setWatermark(trx, maxSeq, 0);
+  });
+  return counts.size;
+}
+
+/** The vocabulary, most used words first, for the in-memory corrector. */
+export async function loadVocabulary(db: Executor, minDocCount: number, limit: number): Promise<Array<[string, number]>> {
+  const rows = await db
+    .selectFrom('search_vocabulary')
+    .select(['word', 'doc_count'])
+    .where('doc_count', '>=', minDocCount)
+    .orderBy('doc_count', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => [r.word, r.doc_count]);
+}
