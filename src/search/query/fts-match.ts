@@ -1,0 +1,209 @@
+/**
+ * Compiles a parsed SearchQuery into an SQLite FTS5 MATCH expression.
+ *
+ * Safety by construction: every word and phrase is re-tokenized with our
+ * tokenizer (letters and digits only) and emitted as a quoted FTS5 string,
+ * and all operators, column names and filter tags come from this file. So no
+ * user input can reach FTS5 as syntax: quotes, `*`, `^`, `:`, brackets, NEAR
+ * or a bare AND are just text that tokenizes away or becomes a quoted word.
+ *
+ * Shape: `(<text> AND <filters…>) NOT <exclusions>`, where
+ *   text       = {title abstract authors} : ("a" AND ("b" OR "b2") AND "c d")
+ *   filters    = authors : ("geoffrey hinton"), search_tags : ("catcslg" OR "archstat"),
+ *                search_tags : ("yr2024" OR "yr2025"), search_tags : "hascode"
+ *   exclusions = {title abstract authors} : ("x" OR "y z")
+ */
+import { archiveTag, categoryTag, HAS_CODE_TAG, yearTag } from '../../catalogue/search-tags.js';
+import { foldCase, tokenize } from '../text/tokenize.js';
+import { daysInMonth, DEFAULT_MAX_TERMS, MAX_YEARS, parseDateBound, type QueryTerm, type SearchFilters, type SearchQuery } from './search-query.js';
+
+export type TextColumn = 'title' | 'abstract' | 'authors';
+
+export interface CompileOptions {
+  /** `all`: every positive term must match (implicit AND); `any`: at least one (OR). */
+  mode: 'all' | 'any';
+  /** Folded word → alternatives (typo corrections, spelling variants), OR-ed with the word. */
+  expansions?: ReadonlyMap<string, readonly string[]>;
+  /** Columns free-text terms search (default title, abstract, authors; never search_tags, whose tokens are ours). */
+  columns?: readonly TextColumn[];
+  /** Default true: AND the filter tokens (authors, categories, years, dates, has:code) into the match. */
+  includeFilters?: boolean;
+  /** Terms beyond this are ignored (default 32), so the expression stays bounded. */
+  maxTerms?: number;
+  /** The year "now" for bounding after:/before: (default: the current UTC year); tests pin it. */
+  currentYear?: number;
+}
+
+const DEFAULT_COLUMNS: readonly TextColumn[] = ['title', 'abstract', 'authors'];
+/** Alternatives per term, so a generous spelling corrector cannot blow up the expression. */
+export const MAX_EXPANSIONS = 20;
+/** Earliest year an after:/before: bound expands to (arXiv began in 1991). */
+export const MIN_INDEXED_YEAR = 1990;
+
+/** An FTS5 string literal. NUL would end the string early inside FTS5 ("unterminated string"), so it becomes a space. */
+export function quoteFtsString(text: string): string {
+  return `"${text.replace(/\0/g, ' ').replace(/"/g, '""')}"`;
+}
+
+/** The text's tokens as one quoted phrase, or undefined when nothing in it is searchable ("—", "😀"). */
+function phraseOf(text: string): string | undefined {
+  const tokens = tokenize(text);
+  return tokens.length > 0 ? quoteFtsString(tokens.join(' ')) : undefined;
+}
+
+export function compileFtsMatch(query: SearchQuery, opts: CompileOptions): string | null {
+  const columns = columnSpec(opts.columns);
+  const terms = query.terms.slice(0, opts.maxTerms ?? DEFAULT_MAX_TERMS);
+  const positives = terms.filter((t) => !t.negated).flatMap((t) => termExpr(t, opts.expansions) ?? []);
+  const negatives = terms.filter((t) => t.negated).flatMap((t) => phraseOf(t.text) ?? []);
+
+  const parts: string[] = [];
+  if (positives.length > 0) parts.push(`${columns} : (${positives.join(opts.mode === 'all' ? ' AND ' : ' OR ')})`);
+  const exclusions: string[] = [];
+  if (negatives.length > 0) exclusions.push(`${columns} : (${negatives.join(' OR ')})`);
+  if (opts.includeFilters ?? true) {
+    parts.push(...filterParts(boundedFilters(query.filters, opts.maxTerms), opts.currentYear ?? new Date().getUTCFullYear()));
+    // "Without code" has no tag of its own; it is the exclusion of the has-code tag.
+    if (query.filters.hasCode === false) exclusions.push(`search_tags : ${quoteFtsString(HAS_CODE_TAG)}`);
+  }
+  // FTS5's NOT is binary: exclusions alone cannot form a query.
+  if (parts.length === 0) return null;
+  const positive = parts.length === 1 ? parts[0]! : parts.join(' AND ');
+  if (exclusions.length === 0) return positive;
+  const left = parts.length === 1 ? positive : `(${positive})`;
+  const right = exclusions.length === 1 ? exclusions[0]! : `(${exclusions.join(' OR ')})`;
+  return `${left} NOT ${right}`;
+}
+
+function columnSpec(columns: readonly TextColumn[] | undefined): string {
+  const chosen = DEFAULT_COLUMNS.filter((c) => (columns && columns.length > 0 ? columns.includes(c) : true));
+  return `{${chosen.join(' ')}}`;
+}
+
+/** A positive term: its phrase, OR-ed with its expansions (words only: a quoted phrase means exactly that). */
+function termExpr(term: QueryTerm, expansions: CompileOptions['expansions']): string | undefined {
+  const base = phraseOf(term.text);
+  if (!base || term.kind !== 'word' || !expansions || expansions.size === 0) return base;
+  const alternatives = new Set<string>();
+  for (const variant of variants(term.text, expansions)) {
+    const phrase = phraseOf(variant);
+    if (phrase && phrase !== base) alternatives.add(phrase);
+    if (alternatives.size >= MAX_EXPANSIONS) break;
+  }
+  return alternatives.size === 0 ? base : `(${[base, ...alternatives].join(' OR ')})`;
+}
+
+/**
+ * Alternative spellings of a word. A single-token word uses its own entry;
+ * in a joined word ("transfomer-based") each token is replaced by each of its
+ * alternatives in turn, so the variant stays a phrase.
+ */
+function* variants(text: string, expansions: ReadonlyMap<string, readonly string[]>): Generator<string> {
+  const tokens = tokenize(text);
+  const whole = expansions.get(foldCase(text.trim())) ?? (tokens.length > 1 ? undefined : expansions.get(tokens[0]!));
+  if (whole) yield* whole;
+  if (tokens.length < 2) return;
+  for (let i = 0; i < tokens.length; i++) {
+    for (const alt of expansions.get(tokens[i]!) ?? []) yield [...tokens.slice(0, i), alt, ...tokens.slice(i + 1)].join(' ');
+  }
+}
+
+/** parseQuery bounds its lists already; a hand-built query gets the same bounds here. */
+function boundedFilters(filters: SearchFilters, maxTerms = DEFAULT_MAX_TERMS): SearchFilters {
+  return {
+    ...filters,
+    authors: filters.authors.slice(0, maxTerms),
+    categories: filters.categories.slice(0, maxTerms),
+    years: filters.years.slice(0, MAX_YEARS),
+  };
+}
+
+/** The filter conjuncts: each one narrows, alternatives inside one are OR-ed. */
+function filterParts(filters: SearchFilters, currentYear: number): string[] {
+  const parts: string[] = [];
+  for (const author of filters.authors) {
+    const phrase = phraseOf(author);
+    if (phrase) parts.push(`authors : (${phrase})`);
+  }
+  const categories = unique(filters.categories.map(categoryFilterTag).filter((t): t is string => t !== undefined));
+  if (categories.length > 0) parts.push(tagGroup(categories));
+  const years = yearTags(filters, currentYear);
+  if (years.length > 0) parts.push(tagGroup(years));
+  if (filters.hasCode === true) parts.push(`search_tags : ${quoteFtsString(HAS_CODE_TAG)}`);
+  return parts;
+}
+
+function tagGroup(tags: string[]): string {
+  return `search_tags : (${tags.map(quoteFtsString).join(' OR ')})`;
+}
+
+/** `cs.LG` → its category tag; `cs` (no subject) → the archive tag, matching every cs.* paper. */
+function categoryFilterTag(category: string): string | undefined {
+  const text = category.trim();
+  const tag = text.includes('.') ? categoryTag(text) : archiveTag(text);
+  return /^(cat|arch)$/.test(tag) ? undefined : tag;
+}
+
+/**
+ * Year tags for year: and after:/before:. The date range is clamped to
+ * MIN_INDEXED_YEAR..currentYear+1 so its OR stays bounded; exact days are
+ * checked by the caller in SQL (dateBounds). When year: and the range
+ * disagree, the year: list is kept and the SQL bounds exclude everything,
+ * which is the right (empty) answer.
+ */
+function yearTags(filters: SearchFilters, currentYear: number): string[] {
+  const listed = unique(filters.years.filter((y) => Number.isInteger(y) && y >= 0 && y <= 9999));
+  const range = dateYearRange(filters, currentYear);
+  if (!range) return listed.map(yearTag);
+  if (listed.length > 0) {
+    const inRange = listed.filter((y) => y >= range.from && y <= range.to);
+    return (inRange.length > 0 ? inRange : listed).map(yearTag);
+  }
+  const tags: string[] = [];
+  for (let y = range.from; y <= range.to; y++) tags.push(yearTag(y));
+  return tags;
+}
+
+/** The clamped years covered by after:/before:, or undefined when they do not narrow the years at all. */
+function dateYearRange(filters: SearchFilters, currentYear: number): { from: number; to: number } | undefined {
+  const first = MIN_INDEXED_YEAR;
+  const last = currentYear + 1;
+  const afterYear = filters.after ? Number(filters.after.slice(0, 4)) : NaN;
+  const beforeYear = filters.before ? Number(filters.before.slice(0, 4)) : NaN;
+  const from = Number.isInteger(afterYear) ? Math.min(Math.max(afterYear, first), last) : first;
+  const to = Number.isInteger(beforeYear) ? Math.max(Math.min(beforeYear, last), first) : last;
+  if (from === first && to === last) return undefined;
+  // after > before: no year can match; leave it to the SQL bounds, which return nothing.
+  if (from > to) return undefined;
+  return { from, to };
+}
+
+/**
+ * The exact date filter for SQL on `papers.published_at` (ISO timestamps):
+ * `published_at >= after AND published_at < before`. `after` is the first
+ * instant of the after: day; `before` is the first instant of the day AFTER
+ * the before: day, because before: is inclusive and timestamps of that day
+ * sort after its bare date.
+ */
+export function dateBounds(query: SearchQuery): { after?: string; before?: string } {
+  const bounds: { after?: string; before?: string } = {};
+  const after = query.filters.after && parseDateBound(query.filters.after, 'start');
+  const before = query.filters.before && parseDateBound(query.filters.before, 'end');
+  if (after) bounds.after = `${after}T00:00:00.000Z`;
+  const next = before && nextDay(before);
+  if (next) bounds.before = `${next}T00:00:00.000Z`;
+  return bounds;
+}
+
+/** The day after a YYYY-MM-DD date; undefined past 9999-12-31, where no upper bound is needed. */
+function nextDay(date: string): string | undefined {
+  let [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  if (++d > daysInMonth(y, m)) [m, d] = [m + 1, 1];
+  if (m > 12) [y, m] = [y + 1, 1];
+  if (y > 9999) return undefined;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
