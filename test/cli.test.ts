@@ -73,6 +73,18 @@ describe('paperboy CLI', () => {
     expect(papers[0]).toMatchObject({ id: '1111.2011', version: 2 });
   });
 
+  it('searches, with --json printing one object of results in rank order', async () => {
+    await runCli(['ingest', 'assets/demo-corpus.txt', '--db', db]);
+    const result = await runCli(['search', 'speculativ decodng', '--json', '--limit', '5', '--db', db]);
+    expect(result.code, result.stderr).toBe(0);
+    const body = JSON.parse(result.stdout);
+    expect(body).toMatchObject({ query: 'speculativ decodng', total: expect.any(Number) });
+    expect(body.results).toHaveLength(5);
+    expect(body.results[0]).toMatchObject({ id: expect.any(String), title: expect.stringMatching(/Speculative/i), authors: [], published: null, score: expect.any(Number), snippet: expect.any(String) });
+    const human = await runCli(['search', 'AWQ', '--db', db]);
+    expect(human.stdout).toMatch(/1\. AWQ: Activation-aware Weight Quantization/);
+  });
+
   it('refuses a database migrated by a newer Paperboy', async () => {
     await runCli(['migrate', '--db', db]);
     const raw = new Database(db);

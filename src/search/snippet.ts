@@ -39,10 +39,12 @@ export function makeSnippet(text: string | null, terms: SnippetTerms, windowWord
   }
   // Start a little before the first match so it reads in context.
   const firstHit = hits.indexOf(true, bestStart);
-  const start = firstHit >= 0 && firstHit - bestStart > 6 ? firstHit - 6 : bestStart;
+  let start = firstHit >= 0 && firstHit - bestStart > 6 ? firstHit - 6 : bestStart;
+  // A window that would cut only the first few words starts at the beginning instead.
+  if (start <= 6) start = 0;
   const end = Math.min(spans.length, start + windowWords);
   let html = start > 0 ? '… ' : '';
-  let cursor = spans[start]!.start;
+  let cursor = start > 0 ? spans[start]!.start : 0;
   for (let i = start; i < end; i++) {
     const span = spans[i]!;
     html += escapeHtml(text.slice(cursor, span.start));
