@@ -5,12 +5,20 @@
 import { userAgent, type Config } from './config/config.js';
 import { openDatabase, type DatabaseHandle } from './db/connection.js';
 import { migrate } from './db/migrator.js';
+import { resolveSecretKey } from './config/secret-key.js';
 import { createHttpClient, defaultMinIntervalFor, type HttpClient } from './ingest/fetch/http-client.js';
+import { createMailTransport } from './mail/create-transport.js';
+import type { MailTransport } from './mail/mail-transport.js';
+import { TokenSigner } from './security/signed-tokens.js';
 
 export interface AppContext {
   config: Config;
   database: DatabaseHandle;
   http: HttpClient;
+  /** SECRET_KEY, or the development key kept in the data directory. */
+  secretKey: string;
+  tokens: TokenSigner;
+  mail: MailTransport;
   close(): Promise<void>;
 }
 
@@ -39,5 +47,18 @@ export async function createContext(config: Config, log?: (m: string) => void): 
     await database.close();
     throw error;
   }
-  return { config, database, http: createHttpFromConfig(config, log), close: () => database.close() };
+  const secretKey = resolveSecretKey(config);
+  const mail = createMailTransport(config);
+  return {
+    config,
+    database,
+    http: createHttpFromConfig(config, log),
+    secretKey,
+    tokens: new TokenSigner(secretKey),
+    mail,
+    close: async () => {
+      await mail.close();
+      await database.close();
+    },
+  };
 }

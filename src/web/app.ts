@@ -2,6 +2,8 @@
  * The HTTP application, built from its dependencies and not yet listening,
  * so tests drive it with `inject` and `main.ts` decides where it listens.
  */
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { countPapers, listNewestPapers } from '../catalogue/paper-store.js';
@@ -23,6 +25,8 @@ const PAGE_SIZE = 25;
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false });
   const { db } = deps.database;
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   registerApiErrorHandler(app);
   registerSearchRoutes(app, deps.search);
 

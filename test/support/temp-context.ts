@@ -14,7 +14,7 @@ export interface TempContext extends AppContext {
 export async function createTempContext(env: Record<string, string> = {}): Promise<TempContext> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-test-'));
   const dbPath = join(dir, 'paperboy.db');
-  const config = loadConfig({}, { DATABASE_URL: dbPath, DEMO_CORPUS: 'false', ARXIV_REQUEST_INTERVAL_MS: '0', HTTP_RETRY_BASE_MS: '20', HTTP_MAX_RETRIES: '2', ...env });
+  const config = loadConfig({}, { DATABASE_URL: dbPath, DATA_DIR: dir, DEMO_CORPUS: 'false', ARXIV_REQUEST_INTERVAL_MS: '0', HTTP_RETRY_BASE_MS: '20', HTTP_MAX_RETRIES: '2', ...env });
   const ctx = await createContext(config);
   return {
     ...ctx,
