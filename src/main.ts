@@ -55,12 +55,13 @@ export async function startPaperboy(config: Config): Promise<RunningServer> {
     }
     const search = await openSearch(ctx.database);
     await search.refresh();
-    const app = await buildApp({ database: ctx.database, search, logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL } });
+    const app = await buildApp({ ...ctx, search, logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL } });
     const address = await app.listen({ port: config.PORT, host: config.HOST });
     const scheduler = startScheduler([...syncJobs(config, { ...ctx, log: say }, search), searchRefreshJob(search)], say);
     const papers = await countPapers(ctx.database.db);
     say(`Paperboy serving ${papers} papers at ${config.publicUrl} (listening on ${address})`);
     say(`database: ${ctx.database.location}`);
+    say(`mail: ${ctx.mail.description}`);
     say(`scheduled jobs: ${scheduler.jobs.length > 0 ? scheduler.jobs.join(', ') : 'none (set SYNC_SOURCES to harvest new papers)'}`);
     return {
       url: address,

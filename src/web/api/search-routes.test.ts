@@ -11,7 +11,7 @@ let app: FastifyInstance;
 beforeAll(async () => {
   ctx = await createTempContext();
   await ingestSource(ctx.database, DEMO_CORPUS_PATH, { format: 'seed', http: ctx.http, log: () => {} });
-  app = await buildApp({ database: ctx.database, search: await openSearch(ctx.database) });
+  app = await buildApp({ ...ctx, search: await openSearch(ctx.database) });
 });
 afterAll(async () => {
   await app.close();
