@@ -1,0 +1,94 @@
+/**
+ * Search benchmark: builds the search indexes over a synthetic catalogue and
+ * runs mixed queries through hybrid search, with plain FTS5 bm25 over the
+ * same corpus (OR of the query words, ORDER BY rank) as the reference.
+ *
+ *   npm run bench:search -- --papers 1000000 [--queries 1000] [--seed 1]
+ */
+import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config/config.js';
+import { createContext } from '../src/context.js';
+import { openSearch, rebuildSearchIndex } from '../src/search/open-search.js';
+import { quoteFtsString } from '../src/search/query/fts-match.js';
+import { ensureCatalogueCopy } from './bench-cache.js';
+import { generateQueries, type BenchQuery } from './search-queries.js';
+
+const { values } = parseArgs({ options: { papers: { type: 'string', default: '100000' }, queries: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' } } });
+const papers = Number(values.papers);
+const queryCount = Number(values.queries);
+const seed = Number(values.seed);
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const row = (label: string, value: string) => process.stdout.write(`  ${label.padEnd(30)} ${value}\n`);
+const peakRssMb = () => Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);
+const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+
+function percentiles(samples: number[]): { p50: number; p95: number; p99: number; mean: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+}
+
+function report(label: string, samples: number[]): Record<string, number> {
+  const p = percentiles(samples);
+  const qps = 1000 / p.mean;
+  row(label, `p50 ${ms(p.p50)}  p95 ${ms(p.p95)}  p99 ${ms(p.p99)}  ${qps.toFixed(0)} queries/s (one client)`);
+  return { ...p, qps };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-search-'));
+  const dbPath = join(dir, 'search.db');
+  try {
+    const { ingestSeconds } = await ensureCatalogueCopy(papers, seed, dbPath);
+    const ctx = await createContext(loadConfig({}, { DATABASE_URL: dbPath, DATA_DIR: dir, DEMO_CORPUS: 'false' }));
+    const sqlite = ctx.database.sqlite!;
+    const buildStart = performance.now();
+    sqlite.exec("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')");
+    const ftsSeconds = (performance.now() - buildStart) / 1000;
+    const rebuild = await rebuildSearchIndex(ctx.database);
+    const buildSeconds = (performance.now() - buildStart) / 1000;
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const ftsBytes = (sqlite.prepare("SELECT sum(pgsize) AS b FROM dbstat WHERE name LIKE 'papers_fts%'").get() as { b: number }).b;
+    const search = await openSearch(ctx.database);
+    const queries = generateQueries(sqlite, queryCount, seed + 7);
+
+    const reference = sqlite.prepare('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT 20');
+    const hybrid: number[] = [];
+    const plain: number[] = [];
+    const byKind = new Map<BenchQuery['kind'], number[]>();
+    // Warm-up so the first figures do not measure cold caches.
+    for (const q of queries.slice(0, 20)) await search.search({ q: q.text, limit: 20, offset: 0 });
+    for (const q of queries) {
+      let t = performance.now();
+      await search.search({ q: q.text, limit: 20, offset: 0 });
+      const elapsed = performance.now() - t;
+      hybrid.push(elapsed);
+      byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), elapsed]);
+      t = performance.now();
+      reference.all(q.words.map(quoteFtsString).join(' OR '));
+      plain.push(performance.now() - t);
+    }
+
+    process.stdout.write(`\nSearch benchmark: ${papers.toLocaleString('en-US')} papers, ${queries.length} queries (${cpus().length} cores, ${Math.round(totalmem() / 1e9)} GB, Node ${process.version})\n\n`);
+    if (ingestSeconds !== undefined) row('catalogue ingest (cached after)', `${ingestSeconds.toFixed(1)} s`);
+    row('index build', `${buildSeconds.toFixed(1)} s (FTS5 rebuild ${ftsSeconds.toFixed(1)} s; vocabulary ${rebuild.words.toLocaleString('en-US')} words)`);
+    row('full-text index size', `${(ftsBytes / 1e6).toFixed(1)} MB`);
+    row('database size', `${((size(dbPath) + size(`${dbPath}-wal`)) / 1e6).toFixed(1)} MB`);
+    const hybridFigures = report('hybrid (SearchService)', hybrid);
+    for (const [kind, samples] of byKind) report(`  ${kind} (${samples.length})`, samples);
+    const plainFigures = report('reference: FTS5 bm25, OR', plain);
+    row('peak RSS', `${peakRssMb()} MB`);
+    const goals = hybridFigures.p95! <= 50 && hybridFigures.p99! <= 150 && buildSeconds <= 600 && peakRssMb() <= 4096;
+    row('goals (p95≤50, p99≤150, build≤10 min, RSS≤4 GB)', goals ? 'met' : 'NOT met');
+    process.stdout.write(`${JSON.stringify({ papers, queries: queries.length, buildSeconds, ftsBytes, hybrid: hybridFigures, reference: plainFigures, peakRssMb: peakRssMb() })}\n`);
+    await ctx.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
