@@ -1,23 +1,27 @@
 /**
  * Keyword search on SQLite FTS5 (the dialect-specific half of search).
  *
- * FTS5's `ORDER BY rank` computes BM25 for every matching row, and a common
- * word matches a large share of a million papers, so ranking cost grows
- * with the corpus (the trap bench/search.ts measures against). We bound it:
+ * FTS5 finds the matching papers; we rank them. Its bm25() would cost time
+ * proportional to the posting lists of the query's words on every query
+ * (it recounts their document frequencies), which for a common word in a
+ * million papers is tens of milliseconds — the trap bench/search.ts measures
+ * against. So:
  * - filters are index tokens inside the MATCH, never SQL post-filters;
  * - every word must match first (an AND intersects posting lists), and only
  *   when that finds too few papers do we widen to an OR of the rarer words;
- * - counting matches is cheap (no ranking), so we count first (up to a cap):
- *   a match set small enough is ranked exactly; a larger one is ranked
- *   within a bounded window — the most recent matches, plus the most recent
- *   papers with every word in the title — so the work per query is fixed
- *   however common the words are. The approximation only affects queries
- *   matching thousands of papers, where recent ones are what readers want.
+ * - we count matches first (cheap, capped): a small match set is scored in
+ *   full by BM25F over title, abstract and authors (bm25f-scorer.ts); a
+ *   larger one is scored within a bounded window — the most recent papers
+ *   with every word in the title, then the most recent matches — so the work
+ *   per query is fixed however common the words. The approximation only
+ *   affects queries matching hundreds of papers or more, where recent ones
+ *   are what readers want first.
  */
 import type Database from 'better-sqlite3';
 import { compileFtsMatch, dateBounds } from '../query/fts-match.js';
 import type { SearchQuery } from '../query/search-query.js';
-import { foldCase, STOPWORDS } from '../text/tokenize.js';
+import { foldCase, stem, STOPWORDS, tokenize } from '../text/tokenize.js';
+import { idf, scoreText, type QueryStems, type ScoredText } from './bm25f-scorer.js';
 
 export interface KeywordHit {
   seq: number;
@@ -44,10 +48,15 @@ export interface KeywordSearchOptions {
 }
 
 const COUNT_CAP = 10_000;
-/** Match sets up to this size are ranked exactly. */
-const EXACT_RANK_LIMIT = 2_000;
-/** Rows ranked per tier when the match set is larger. */
-const RANK_WINDOW = 1_000;
+/** Match sets up to this size are scored in full. */
+const FULL_SCORE_LIMIT = 300;
+/** Papers taken per tier when the match set is larger. */
+const RANK_WINDOW = 500;
+const FETCH_CHUNK = 500;
+
+interface CandidateRow extends ScoredText {
+  published_at: string | null;
+}
 // In the widened OR, words found in more than this share of papers are left out.
 const COMMON_WORD_SHARE = 0.05;
 
@@ -68,16 +77,16 @@ export class SqliteKeywordSearch {
     return statement;
   }
 
-  private select(match: string, query: SearchQuery, order: 'rank' | 'newest' | 'recent-window', limit: number): KeywordHit[] {
+  private matchingSeqs(match: string, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] {
     const { after, before } = dateBounds(query);
     const conditions = ['papers_fts MATCH @match'];
     if (after) conditions.push('p.published_at >= @after');
     if (before) conditions.push('p.published_at < @before');
-    const needsJoin = Boolean(after || before || order === 'newest');
-    const orderBy = { rank: 'f.rank', newest: 'p.published_at IS NULL, p.published_at DESC, f.rowid DESC', 'recent-window': 'f.rowid DESC' }[order];
-    const sqlText = `SELECT f.rowid AS seq, -f.rank AS score FROM papers_fts f ${needsJoin ? 'JOIN papers p ON p.seq = f.rowid' : ''}
-      WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy} LIMIT @limit`;
-    return this.prepare(sqlText).all({ match, after: after ?? null, before: before ?? null, limit }) as KeywordHit[];
+    const join = after || before ? 'JOIN papers p ON p.seq = f.rowid' : '';
+    const sqlText = `SELECT f.rowid AS seq FROM papers_fts f ${join} WHERE ${conditions.join(' AND ')}
+      ${order === 'recent' ? 'ORDER BY f.rowid DESC' : ''} LIMIT @limit`;
+    const rows = this.prepare(sqlText).all({ match, after: after ?? null, before: before ?? null, limit }) as Array<{ seq: number }>;
+    return rows.map((r) => r.seq);
   }
 
   private count(match: string, query: SearchQuery): number {
@@ -90,25 +99,57 @@ export class SqliteKeywordSearch {
     return (this.prepare(sqlText).get({ match, after: after ?? null, before: before ?? null }) as { n: number }).n;
   }
 
-  /** One ranked pass over a MATCH expression, exact or windowed by the size of its match set. */
+  private fetchTexts(seqs: number[], withAbstract: boolean): CandidateRow[] {
+    const out: CandidateRow[] = [];
+    for (let i = 0; i < seqs.length; i += FETCH_CHUNK) {
+      const part = seqs.slice(i, i + FETCH_CHUNK);
+      const sqlText = `SELECT seq, title, ${withAbstract ? 'abstract' : 'NULL AS abstract'}, authors, published_at FROM papers WHERE seq IN (${part.map(() => '?').join(',')})`;
+      out.push(...(this.prepare(sqlText).all(...part) as CandidateRow[]));
+    }
+    return out;
+  }
+
+  /** Query words as BM25 terms: a word and its expansions form one term; IDF from the vocabulary. */
+  private queryStems(query: SearchQuery, opts: KeywordSearchOptions): QueryStems {
+    const groups: QueryStems['groups'] = [];
+    for (const term of query.terms) {
+      if (term.negated) continue;
+      for (const word of tokenize(term.text)) {
+        const words = [word, ...(term.kind === 'word' ? (opts.expansions.get(word) ?? []) : [])];
+        const docCount = Math.max(...words.map((w) => opts.docCount(w)));
+        groups.push({ stems: new Set(words.map(stem)), idf: idf(docCount, opts.paperCount) });
+      }
+    }
+    return { groups };
+  }
+
+  private ranked(rows: CandidateRow[], stems: QueryStems, opts: KeywordSearchOptions, withAbstract: boolean, lift = 0): Array<KeywordHit & { published: string }> {
+    const hits = rows.map((row) => ({ seq: row.seq, score: lift + scoreText(row, stems, { abstract: withAbstract }), published: row.published_at ?? '' }));
+    if (opts.sort === 'newest') return hits.sort((a, b) => b.published.localeCompare(a.published) || b.seq - a.seq);
+    return hits.sort((a, b) => b.score - a.score || b.seq - a.seq);
+  }
+
+  /** One pass over a MATCH expression, scored in full or within a window by the size of its match set. */
   private pass(query: SearchQuery, mode: 'all' | 'any', opts: KeywordSearchOptions): Pass | undefined {
     const match = compileFtsMatch(query, { mode, expansions: opts.expansions });
     if (!match) return undefined;
     const total = this.count(match, query);
-    if (total <= EXACT_RANK_LIMIT) {
-      return { hits: this.select(match, query, opts.sort === 'newest' ? 'newest' : 'rank', opts.limit), total, approximate: false };
+    const stems = this.queryStems(query, opts);
+    if (total <= FULL_SCORE_LIMIT) {
+      const rows = this.fetchTexts(this.matchingSeqs(match, query, 'any', FULL_SCORE_LIMIT), true);
+      return { hits: this.ranked(rows, stems, opts, true).slice(0, opts.limit), total, approximate: false };
     }
-    if (opts.sort === 'newest') return { hits: this.select(match, query, 'recent-window', opts.limit), total, approximate: true };
     const inTitle = compileFtsMatch(query, { mode, expansions: opts.expansions, columns: ['title'] });
-    const titleHits = inTitle ? this.select(inTitle, query, 'recent-window', RANK_WINDOW) : [];
-    const recentHits = this.select(match, query, 'recent-window', RANK_WINDOW);
-    // Every word in the title is the strongest evidence; within each tier, BM25 decides.
-    const byScore = (a: KeywordHit, b: KeywordHit) => b.score - a.score || b.seq - a.seq;
-    const seen = new Set<number>();
-    const hits: KeywordHit[] = [];
-    const lift = Math.max(0, ...recentHits.map((h) => h.score));
-    for (const hit of titleHits.sort(byScore)) if (!seen.has(hit.seq)) seen.add(hit.seq), hits.push({ seq: hit.seq, score: hit.score + lift });
-    for (const hit of recentHits.sort(byScore)) if (!seen.has(hit.seq)) seen.add(hit.seq), hits.push(hit);
+    const titleSeqs = inTitle ? this.matchingSeqs(inTitle, query, 'recent', RANK_WINDOW) : [];
+    const titleSet = new Set(titleSeqs);
+    const recentSeqs = this.matchingSeqs(match, query, 'recent', RANK_WINDOW).filter((seq) => !titleSet.has(seq));
+    const rows = this.fetchTexts([...titleSeqs, ...recentSeqs], false);
+    if (opts.sort === 'newest') return { hits: this.ranked(rows, stems, opts, false).slice(0, opts.limit), total, approximate: true };
+    const inTitleRows = rows.filter((r) => titleSet.has(r.seq));
+    const otherRows = rows.filter((r) => !titleSet.has(r.seq));
+    // Every word in the title is the strongest evidence: those papers come first.
+    const titleHits = this.ranked(inTitleRows, stems, opts, false, 1000);
+    const hits = [...titleHits, ...this.ranked(otherRows, stems, opts, false)];
     return { hits: hits.slice(0, opts.limit), total, approximate: true };
   }
 
