@@ -31,7 +31,7 @@ describe('ingest progress', () => {
     bar.update(500, 500);
     bar.log('skipped x.jsonl:3: broken JSON');
     bar.stop();
-    expect(terminal.output()).toMatch(/ingest \[.*\] 50% \| 500 records | [\d,]+ rec\/s \| ETA/);
+    expect(terminal.output()).toMatch(/ingest \[.*\] 50% \| 500 records \| [\d,]+ rec\/s \| ETA/);
     expect(terminal.output()).toContain('skipped x.jsonl:3: broken JSON\n');
   });
 
