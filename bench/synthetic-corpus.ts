@@ -23,10 +23,11 @@ import {
   Weighted,
   type Author,
 } from './synthetic-metadata.js';
-import { createRandom, loadRealText, pick, TextModel, type Random } from './synthetic-text.js';
+import { loadRealText } from './synthetic-sources.js';
+import { createRandom, pick, TextModel, type Random } from './synthetic-text.js';
 
 /** Bump when the output for a given seed changes, so cached corpora are regenerated. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export interface KagglePaper {
   id: string;

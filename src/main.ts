@@ -13,6 +13,8 @@ import { startScheduler, type ScheduledJob } from './jobs/scheduler.js';
 import { countPapers } from './catalogue/paper-store.js';
 import { openSearch } from './search/open-search.js';
 import type { SearchService } from './search/search-service.js';
+import { githubPollJob } from './trending/github/poll-github.js';
+import { TrendingService } from './trending/trending-service.js';
 import { buildApp } from './web/app.js';
 
 export interface RunningServer {
@@ -24,7 +26,7 @@ function say(message: string): void {
   process.stdout.write(`${message}\n`);
 }
 
-function syncJobs(config: Config, ctx: Parameters<typeof runSync>[0], search: SearchService): ScheduledJob[] {
+function syncJobs(config: Config, ctx: Parameters<typeof runSync>[0], search: SearchService, trending: TrendingService): ScheduledJob[] {
   const sources = parseSyncSources(config.SYNC_SOURCES);
   if (sources.length === 0) return [];
   return [
@@ -36,6 +38,8 @@ function syncJobs(config: Config, ctx: Parameters<typeof runSync>[0], search: Se
         const reports = await runSync(ctx, sources);
         for (const r of reports) ctx.log(`sync ${r.key}: ${r.ok ? formatCounts(r.counts) : `failed: ${r.error}`}`);
         await search.refresh();
+        // New Hugging Face signals show at once rather than after the cache expires.
+        trending.invalidate();
       },
     },
   ];
@@ -55,9 +59,12 @@ export async function startPaperboy(config: Config): Promise<RunningServer> {
     }
     const search = await openSearch(ctx.database);
     await search.refresh();
-    const app = await buildApp({ ...ctx, search, logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL } });
+    const trending = new TrendingService(ctx.database.db);
+    const app = await buildApp({ ...ctx, search, trending, logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL } });
     const address = await app.listen({ port: config.PORT, host: config.HOST });
-    const scheduler = startScheduler([...syncJobs(config, { ...ctx, log: say }, search), searchRefreshJob(search)], say);
+    const githubJob = githubPollJob({ ...ctx, log: say }, () => trending.invalidate());
+    const jobs = [...syncJobs(config, { ...ctx, log: say }, search, trending), searchRefreshJob(search), ...(githubJob ? [githubJob] : [])];
+    const scheduler = startScheduler(jobs, say);
     const papers = await countPapers(ctx.database.db);
     say(`Paperboy serving ${papers} papers at ${config.publicUrl} (listening on ${address})`);
     say(`database: ${ctx.database.location}`);

@@ -104,7 +104,14 @@ function observeSignals(entry: Entry, record: PaperRecord): boolean {
 }
 
 async function loadStored(db: Executor, records: PaperRecord[], index: BatchIndex): Promise<void> {
-  const stored = await findByKeys(db, matchKeys(records));
+  // A record whose arXiv id is stored matches by it alone, so DOIs and titles
+  // are looked up only for the others (usually none on a re-ingest).
+  const byArxiv = await findByKeys(db, { arxivIds: matchKeys(records).arxivIds, dois: [], titleKeys: [] });
+  const known = new Set(byArxiv.map((s) => s.paper.arxivId));
+  const rest = records.filter((r) => !r.arxivId || !known.has(r.arxivId));
+  const others = rest.length > 0 ? await findByKeys(db, { ...matchKeys(rest), arxivIds: [] }) : [];
+  const seen = new Set(byArxiv.map((s) => s.seq));
+  const stored = [...byArxiv, ...others.filter((s) => !seen.has(s.seq))].sort((a, b) => a.seq - b.seq);
   const wantSignals = records.some((r) => r.signals && r.signals.length > 0);
   const latest = wantSignals ? await latestSignalValues(db, stored.map((s) => s.seq)) : new Map<string, number>();
   for (const { seq, paper } of stored) {

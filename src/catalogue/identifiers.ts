@@ -60,6 +60,6 @@ export function titleKey(title: string): string {
 /** Collapses the line breaks and runs of spaces that arXiv metadata wraps text with. */
 export function cleanText(text: string | undefined | null): string | undefined {
   if (text === undefined || text === null) return undefined;
-  const cleaned = text.replace(/\s+/g, ' ').trim();
+  const cleaned = text.replace(/\s{2,}|[^\S ]/g, ' ').trim();
   return cleaned === '' ? undefined : cleaned;
 }

@@ -117,7 +117,11 @@ export function mergeRecord(paper: Paper, record: PaperRecord, now: string): Pap
 export function samePaper(a: Paper, b: Paper): boolean {
   for (const key of Object.keys(a) as Array<keyof Paper>) {
     if (key === 'lastSeenAt') continue;
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return false;
+    const x = a[key];
+    const y = b[key];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   }
   return true;
 }

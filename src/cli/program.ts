@@ -1,12 +1,14 @@
 /** The `paperboy` command line: one sub-command per file under `commands/`. */
 import { Command, CommanderError } from 'commander';
 import { describeError, EXIT_FAILURE, EXIT_USAGE } from './cli-errors.js';
+import { registerDigest } from './commands/digest.js';
 import { registerExport } from './commands/export.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
 import { registerSync } from './commands/sync.js';
+import { registerTrending } from './commands/trending.js';
 
 export function buildProgram(): Command {
   const program = new Command('paperboy')
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerSync(program);
   registerExport(program);
   registerSearch(program);
+  registerDigest(program);
+  registerTrending(program);
   return program;
 }
 

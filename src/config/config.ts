@@ -15,6 +15,27 @@ const EnvSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
+  /** Sender of every mail Paperboy sends (digests, confirmations). */
+  MAIL_FROM: z.string().min(3).default('Paperboy <paperboy@localhost>'),
+  /** SMTP connections kept open at once; also how many digests are in flight at once. */
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  /** Messages per second handed to the SMTP server at most; 0 means no limit (set it to your provider's quota). */
+  SMTP_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  /** Connection, greeting and socket timeout of SMTP; a timed-out message is retried later. */
+  SMTP_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** DKIM signing: all of domain, selector and key (inline PEM or a file) or none. */
+  DKIM_DOMAIN: z.string().min(1).optional(),
+  DKIM_SELECTOR: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  /** Cron schedule of the digest job: each tick sends the editions whose local send hour has come. */
+  DIGEST_SCHEDULE: z.string().default('*/5 * * * *'),
+  /** Retries of a deferred digest stop this many hours after the edition's date has ended everywhere on earth. */
+  DIGEST_RETRY_HOURS: z.coerce.number().min(0).max(24 * 7).default(6),
+  /** First retry delay of a deferred digest (doubles per attempt, with jitter, up to an hour). */
+  DIGEST_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
+  /** Consecutive hard bounces (5xx) after which a subscriber is suspended. */
+  DIGEST_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -43,6 +64,20 @@ const EnvSchema = z.object({
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
   OPERATOR_EMAIL: z.email().optional(),
+  /** GitHub REST API for trending's star counts; the server polls it only when GITHUB_TOKEN is set. */
+  GITHUB_API_URL: z.url().default('https://api.github.com'),
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  /** Cron expression for the GitHub star poll (server's time zone). */
+  GITHUB_POLL_SCHEDULE: z.string().default('40 */3 * * *'),
+  /** Sender's postal address, printed in every digest footer (bulk-sender rules and CAN-SPAM ask for one). */
+  MAIL_POSTAL_ADDRESS: z.string().max(300).optional(),
+  /** At most one subscription confirmation mail per address within this many hours (no mail-bombing through us). */
+  SUBSCRIBE_CONFIRM_INTERVAL_HOURS: z.coerce.number().min(0).max(24 * 30).default(4),
+  /** Send a short "nothing new today" digest instead of skipping the day. */
+  DIGEST_SEND_EMPTY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { publicUrl: string };

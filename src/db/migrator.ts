@@ -7,6 +7,10 @@ import { sql, type Kysely } from 'kysely';
 import type { DatabaseHandle, DialectName } from './connection.js';
 import { catalogueMigration } from './migrations/001-catalogue.js';
 import { searchMigration } from './migrations/002-search.js';
+import { accountsMigration } from './migrations/003-accounts.js';
+import { trendingMigration } from './migrations/004-trending.js';
+import { subscriptionsMigration } from './migrations/005-subscriptions.js';
+import { digestMigration } from './migrations/006-digest.js';
 
 export interface Migration {
   version: number;
@@ -14,7 +18,7 @@ export interface Migration {
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration];
+export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration, accountsMigration, trendingMigration, subscriptionsMigration, digestMigration];
 
 export class DatabaseTooNewError extends Error {
   constructor(dbVersion: number, codeVersion: number, location: string) {

@@ -40,6 +40,8 @@ export interface FetchedDocument {
   status: number;
   /** Empty when the server sent none. */
   contentType: string;
+  /** Response headers, e.g. for rate-limit figures (GitHub's x-ratelimit-*). */
+  headers: Headers;
   body: string;
 }
 
@@ -258,7 +260,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   }
 
   function describe(res: Response, url: string) {
-    return { url: res.url || url, status: res.status, contentType: res.headers.get('content-type') ?? '' };
+    return { url: res.url || url, status: res.status, contentType: res.headers.get('content-type') ?? '', headers: res.headers };
   }
 
   return {

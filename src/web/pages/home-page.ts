@@ -1,49 +1,47 @@
-/** The home page: newest papers, until trending lands. */
-import type { Paper } from '../../catalogue/paper.js';
-import { html, type SafeHtml } from '../html.js';
+/** The trending page (`/`): papers ranked by trending score in a window, with the newest-first fallback. */
+import type { TrendingWindow } from '../../trending/trending-provider.js';
+import { TRENDING_WINDOWS } from '../../trending/trending-provider.js';
+import { html, raw, type SafeHtml } from '../html.js';
+import { notice, pager, paperCard, type PaperCardModel, type Viewer } from './components.js';
+import { plural } from './format.js';
 
-export interface HomePageModel {
-  papers: Paper[];
-  total: number;
+export const WINDOW_LABELS: Readonly<Record<TrendingWindow, string>> = { day: 'Today', week: 'This week', month: 'This month', all: 'All time' };
+
+export const FALLBACK_NOTICE = 'No activity yet — showing the newest papers';
+
+export interface TrendingPageModel {
+  window: TrendingWindow;
   page: number;
   pageSize: number;
+  total: number;
+  fallback: 'newest' | null;
+  cards: PaperCardModel[];
 }
 
-function paperItem(paper: Paper): SafeHtml {
-  const authors = paper.authors.length > 0 ? paper.authors.slice(0, 8).join(', ') + (paper.authors.length > 8 ? ', et al.' : '') : '';
-  const date = paper.publishedAt ? paper.publishedAt.slice(0, 10) : '';
-  const code = paper.codeUrls[0];
-  return html`<li class="paper">
-  <h2>${paper.absUrl ? html`<a href="${paper.absUrl}" rel="noopener">${paper.title}</a>` : paper.title}</h2>
-  <p class="meta">${authors}${authors && date ? ' · ' : ''}${date}${code ? html` · <a href="${code}" rel="noopener nofollow">code</a>` : ''}</p>
-  <details><summary>Abstract</summary><p>${paper.abstract ?? 'No abstract.'}</p></details>
-</li>`;
+export function trendingHref(window: TrendingWindow, page = 1): string {
+  return `/?window=${window}${page > 1 ? `&page=${page}` : ''}`;
 }
 
-function pager(model: HomePageModel): SafeHtml {
-  const last = Math.max(1, Math.ceil(model.total / model.pageSize));
-  const prev = model.page > 1 ? html`<a rel="prev" href="/?page=${model.page - 1}">← Newer</a>` : '';
-  const next = model.page < last ? html`<a rel="next" href="/?page=${model.page + 1}">Older →</a>` : '';
-  return html`<nav class="pager">${prev} <span>Page ${model.page} of ${last}</span> ${next}</nav>`;
+function windowTabs(current: TrendingWindow): SafeHtml {
+  return html`<nav aria-label="Time window"><ul class="tabs">${TRENDING_WINDOWS.map(
+    (w) => html`<li><a href="${trendingHref(w)}"${w === current ? raw(' aria-current="page"') : ''}>${WINDOW_LABELS[w]}</a></li>`,
+  )}</ul></nav>`;
 }
 
-export function renderHomePage(model: HomePageModel): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>Paperboy — newest papers</title>
-<style>
-body{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:0 auto;padding:1rem}
-.paper{margin:0 0 1.25rem;list-style:none}.paper h2{font-size:1.1rem;margin:0}
-.meta{color:GrayText;margin:.2rem 0;font-size:.9rem}ol{padding:0}.pager{display:flex;gap:1rem;justify-content:center}
-</style>
-</head>
-<body>
-<header><h1>Paperboy</h1><p>${model.total} papers in the catalogue, newest first.</p></header>
-<main><ol>${model.papers.map(paperItem)}</ol>${pager(model)}</main>
-</body>
-</html>`.value;
+export function renderTrendingBody(model: TrendingPageModel, viewer: Viewer): SafeHtml {
+  const first = (model.page - 1) * model.pageSize;
+  const heading = model.fallback === 'newest' ? 'Newest papers' : 'Trending papers';
+  const cards = model.cards.map((card, i) => paperCard({ ...card, rank: model.fallback === 'newest' ? undefined : first + i + 1 }, viewer));
+  const list =
+    model.cards.length > 0
+      ? html`<ol class="cards">${cards}</ol>`
+      : notice(model.page > 1 ? html`There are no more papers here. <a href="${trendingHref(model.window)}">Back to the first page</a>.` : 'The catalogue is empty. Papers appear here once they are ingested.');
+  return html`<div class="page-head">
+<h1>${heading}</h1>
+<p>${model.fallback === 'newest' ? `${plural(model.total, 'paper')} in the catalogue` : plural(model.total, 'trending paper')} · <a class="feed-link" href="/feeds/trending.atom?window=${model.window}">Atom feed</a></p>
+</div>
+${windowTabs(model.window)}
+${model.fallback === 'newest' ? notice(FALLBACK_NOTICE) : ''}
+${list}
+${pager({ page: model.page, pageSize: model.pageSize, total: model.total, hasNext: first + model.cards.length < model.total, href: (p) => trendingHref(model.window, p) })}`;
 }

@@ -1,0 +1,164 @@
+/**
+ * Digest benchmark: one daily edition to N subscribers with varied topics,
+ * composed by the real composer (SubscriberDigestComposer: paper selection
+ * over the catalogue and search index, MJML rendering) for the real audience
+ * (SubscriberAudience), then delivered through Paperboy's pooled SMTP
+ * transport to a loopback SMTP server in a child process that discards what
+ * it receives. Prints messages/s for composition and for delivery, the total
+ * time and peak RSS. `--composer minimal` swaps in a light composer
+ * (bench/digest-composer.ts) to measure the delivery engine on its own.
+ * `--workers N` delivers from N worker processes while this one is still
+ * composing (several workers on one database), instead of composing and then
+ * delivering in one process as the scheduler does.
+ *
+ *   npm run bench:digest -- --subscribers 100000 [--composer real|minimal] [--workers 0] [--papers 100000] [--concurrency 8] [--seed 1] [--keep]
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config/config.js';
+import { createContext } from '../src/context.js';
+import { SubscriberAudience } from '../src/digest/audience.js';
+import { SubscriberDigestComposer } from '../src/digest/compose-digest.js';
+import type { EditionKey } from '../src/digest/delivery-types.js';
+import { composeEdition } from '../src/digest/edition-compose.js';
+import { deliverEdition } from '../src/digest/edition-deliver.js';
+import { digestRuntime } from '../src/digest/edition-job.js';
+import { editionEndsEverywhere } from '../src/digest/edition-key.js';
+import { SmtpTransport } from '../src/mail/smtp-transport.js';
+import { openSearch } from '../src/search/open-search.js';
+import { ensureCatalogueCopy } from './bench-cache.js';
+import { MinimalComposer } from './digest-composer.js';
+import { seedSubscribers } from './digest-seed.js';
+
+const GOAL_SECONDS = 300;
+/** A weekday just before the synthetic catalogue's newest papers (2026-10-31), so the edition's period has fresh papers. */
+const EDITION: EditionKey = { date: '2026-10-30', frequency: 'daily' };
+
+const { values } = parseArgs({
+  options: {
+    subscribers: { type: 'string', default: '100000' },
+    papers: { type: 'string', default: '100000' },
+    concurrency: { type: 'string', default: '8' },
+    composer: { type: 'string', default: 'real' },
+    workers: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const positive = (name: string, value: string | undefined) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not "${value}"`);
+  return n;
+};
+const subscriberCount = positive('subscribers', values.subscribers);
+const papers = positive('papers', values.papers);
+const concurrency = positive('concurrency', values.concurrency);
+const seed = positive('seed', values.seed);
+const workerCount = Number(values.workers);
+if (!Number.isInteger(workerCount) || workerCount < 0) throw new Error('--workers must be 0 or more');
+if (values.composer !== 'real' && values.composer !== 'minimal') throw new Error('--composer must be real or minimal');
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const row = (label: string, value: string) => process.stdout.write(`  ${label.padEnd(24)} ${value}\n`);
+const say = (message: string) => process.stderr.write(`${message}\n`);
+
+interface SinkCount {
+  accepted: number;
+  bytes: number;
+  rssBytes: number;
+}
+
+function startSink(): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'digest-sink.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ child, port: (m as { port: number }).port }));
+    child.once('exit', (code) => reject(new Error(`the SMTP sink exited with ${code}`)));
+  });
+}
+
+interface Worker {
+  child: ChildProcess;
+  done: Promise<number>;
+}
+
+/** Delivery worker processes (bench/digest-deliver-worker.ts), started before composition. */
+function startWorkers(count: number, start: object): Worker[] {
+  return Array.from({ length: count }, (_, i) => {
+    const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'digest-deliver-worker.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.send({ ...start, workerId: `bench-worker-${i}` });
+    const done = new Promise<number>((resolve, reject) => {
+      child.once('message', (m) => resolve((m as { sent: number }).sent));
+      child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`delivery worker ${i} exited with ${code}`))));
+    });
+    return { child, done };
+  });
+}
+
+function askSink(child: ChildProcess): Promise<SinkCount> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as SinkCount));
+    child.send('count');
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-digest-'));
+  const dbPath = join(dir, 'bench.db');
+  say(`catalogue: ${int(papers)} synthetic papers (cached in .bench/)`);
+  await ensureCatalogueCopy(papers, seed, dbPath);
+  const { child, port } = await startSink();
+  const config = loadConfig({}, { DATABASE_URL: dbPath, DATA_DIR: dir, DEMO_CORPUS: 'false', PUBLIC_URL: 'https://paperboy.example', SMTP_URL: `smtp://127.0.0.1:${port}` });
+  const ctx = await createContext(config);
+  const mail = new SmtpTransport({ url: config.SMTP_URL!, poolSize: concurrency, ratePerSecond: 0, timeoutMs: 60_000 });
+  try {
+    say(`seeding ${int(subscriberCount)} subscribers ...`);
+    const seedStarted = performance.now();
+    const topics = await seedSubscribers(ctx.database.db, subscriberCount, seed);
+    say(`seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s (${int(topics)} topics)`);
+    const audience = new SubscriberAudience(ctx.database.db);
+    const composer =
+      values.composer === 'real'
+        ? new SubscriberDigestComposer({ db: ctx.database.db, tokens: ctx.tokens, config, search: await openSearch(ctx.database) })
+        : new MinimalComposer(ctx.database.db, ctx.tokens, config.publicUrl);
+    const logs: string[] = [];
+    const rt = digestRuntime({ ...ctx, mail, audience, composer, log: (m) => logs.push(m) });
+
+    const workers = startWorkers(workerCount, { dbPath, smtpUrl: config.SMTP_URL, edition: EDITION, settings: { ...rt.settings, concurrency } });
+    const started = performance.now();
+    const composed = await composeEdition(rt, EDITION, { now: editionEndsEverywhere(EDITION.date) });
+    const composedAt = performance.now();
+    workers.forEach((w) => w.child.send('composed'));
+    const delivered =
+      workerCount === 0
+        ? await deliverEdition(rt, EDITION, { workerId: 'bench', concurrency })
+        : { sent: (await Promise.all(workers.map((w) => w.done))).reduce((a, b) => a + b, 0), deferred: 0, failed: 0 };
+    const finished = performance.now();
+    const sink = await askSink(child);
+
+    const composeSeconds = (composedAt - started) / 1000;
+    // With workers, delivery runs alongside composition: its rate is over the whole run.
+    const deliverSeconds = (finished - (workerCount === 0 ? composedAt : started)) / 1000;
+    const total = (finished - started) / 1000;
+    process.stdout.write(`\ndigest edition ${EDITION.date} to ${int(subscriberCount)} subscribers (${values.composer} composer, SMTP pool ${concurrency}, ${workerCount === 0 ? 'compose then deliver in one process' : `${workerCount} delivery worker process(es) alongside composition`})\n`);
+    row('composition', `${int(composed.created)} composed, ${int(composed.skipped)} skipped, ${int(composed.composeFailed)} failed in ${composeSeconds.toFixed(1)} s = ${int(composed.due / composeSeconds)} messages/s`);
+    row('delivery', `${int(delivered.sent)} sent, ${int(delivered.deferred)} deferred, ${int(delivered.failed)} failed in ${deliverSeconds.toFixed(1)} s = ${int(delivered.sent / deliverSeconds)} messages/s`);
+    row('sink accepted', `${int(sink.accepted)} messages, ${mb(sink.bytes)} (${int(sink.bytes / Math.max(1, sink.accepted))} bytes each)`);
+    row('total', `${total.toFixed(1)} s (goal ≤ ${GOAL_SECONDS} s: ${total <= GOAL_SECONDS ? 'met' : 'MISSED'})`);
+    row('peak RSS', `${mb(process.resourceUsage().maxRSS * 1024)} (sink process ${mb(sink.rssBytes)})`);
+    row('database', `${mb(statSync(dbPath).size)} after the edition`);
+    if (sink.accepted !== delivered.sent) throw new Error(`the sink accepted ${sink.accepted} messages but ${delivered.sent} were recorded sent`);
+  } finally {
+    await mail.close();
+    await ctx.close();
+    child.send('stop');
+    if (values.keep) say(`kept ${dbPath}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,219 @@
+/**
+ * Sending an edition's stored messages, exactly once per subscriber.
+ *
+ * A worker claims due messages (pending → sending, stamped with its claim
+ * tag) only as SMTP slots free up, so at most `concurrency` of its messages
+ * are ever in 'sending' — the most a crash can leave undecided. Each result is
+ * written as soon as the server answers:
+ *   sent               → 'sent' (body dropped)
+ *   retry (4xx, network, timeout) → back to 'pending' with an exponential,
+ *                        jittered next_attempt_at — or 'failed' once the next
+ *                        try would fall after the edition's deadline
+ *   failed (5xx)       → 'failed' with the code; DIGEST_BOUNCE_LIMIT such hard
+ *                        bounces in a row suspend the subscriber via the audience
+ * Messages left in 'sending' by a dead worker become 'unknown' and are never
+ * resent automatically (see markAbandoned, the crash rule).
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DatabaseHandle } from '../db/connection.js';
+import type { MailTransport, SendOutcome } from '../mail/mail-transport.js';
+import { claimMessages, type ClaimedMessage } from './delivery-claim.js';
+import { retryDelayMs, type DeliverySettings } from './delivery-settings.js';
+import { dropSentBodies, expireOverdue, markAbandoned, recentOutcomes, recordFailed, recordRetry, recordSent, WORKER_LEASE_PREFIX } from './delivery-store.js';
+import type { DigestAudience, EditionKey } from './delivery-types.js';
+import { editionLabel } from './edition-key.js';
+import { earliestPendingAttempt, findEdition, refreshEditionStatus, statusCounts } from './edition-store.js';
+import { acquireLease, keepLease } from './scheduler-lock.js';
+
+export interface DeliverDeps {
+  database: DatabaseHandle;
+  mail: MailTransport;
+  /** Only `suspend` is needed here (for repeated hard bounces). */
+  audience: Pick<DigestAudience, 'suspend'>;
+  settings: DeliverySettings;
+  log: (message: string) => void;
+  clock?: () => Date;
+}
+
+export interface DeliverOptions {
+  /** Names this worker in claims and logs; a random suffix makes each run's claim tag unique. */
+  workerId?: string;
+  /** Messages in flight at once; default settings.concurrency. */
+  concurrency?: number;
+  /** Keep sleeping until waiting retries are due, until nothing is pending (CLI `--wait`). */
+  waitForRetries?: boolean;
+}
+
+export interface DeliveryReport {
+  edition: EditionKey;
+  sent: number;
+  /** Temporary failures put back for a later attempt. */
+  deferred: number;
+  failed: number;
+  /** Messages of dead workers found in 'sending' and marked 'unknown' (any edition). */
+  abandoned: number;
+  /** Pending messages failed because their deadline passed. */
+  expired: number;
+  suspended: number;
+  /** Still pending at the end (waiting for a retry). */
+  pending: number;
+  nextAttemptAt: Date | null;
+}
+
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+export async function deliverEdition(deps: DeliverDeps, edition: EditionKey, opts: DeliverOptions = {}): Promise<DeliveryReport> {
+  const report: DeliveryReport = { edition, sent: 0, deferred: 0, failed: 0, abandoned: 0, expired: 0, suspended: 0, pending: 0, nextAttemptAt: null };
+  const row = await findEdition(deps.database.db, edition);
+  if (!row) return report;
+  const tag = `${opts.workerId ?? defaultWorkerId()}/${randomBytes(4).toString('hex')}`;
+  const run = new DeliveryRun(deps, row.id, tag, opts.concurrency ?? deps.settings.concurrency, report);
+  // The liveness lease comes first: without it another process would take our fresh claims for a dead worker's.
+  const leaseName = `${WORKER_LEASE_PREFIX}${tag}`;
+  await acquireLease(deps.database.db, leaseName, tag, deps.settings.workerTtlMs, run.now());
+  const lease = keepLease(deps.database.db, leaseName, tag, deps.settings.workerTtlMs, deps.log);
+  try {
+    for (;;) {
+      await run.sweep();
+      await run.sendAll();
+      report.nextAttemptAt = await earliestPendingAttempt(deps.database.db, row.id);
+      if (!opts.waitForRetries || !report.nextAttemptAt) break;
+      await sleep(Math.max(0, report.nextAttemptAt.getTime() - run.now().getTime()) + 5);
+    }
+  } finally {
+    await lease.stop();
+  }
+  await dropSentBodies(deps.database.db, row.id, run.sentIds);
+  // A crashed run never dropped the bodies of what it did send: sweep them when a crash is noticed.
+  if (report.abandoned > 0) await dropSentBodies(deps.database.db, row.id);
+  await refreshEditionStatus(deps.database.db, row.id, run.now());
+  report.pending = report.nextAttemptAt ? (await statusCounts(deps.database.db, row.id)).pending : 0;
+  deps.log(describeReport(report));
+  return report;
+}
+
+class DeliveryRun {
+  private broken: unknown = null;
+  /** Messages this run sent, whose bodies are dropped at its end. */
+  readonly sentIds: number[] = [];
+
+  constructor(
+    private readonly deps: DeliverDeps,
+    private readonly editionId: number,
+    private readonly tag: string,
+    private readonly concurrency: number,
+    private readonly report: DeliveryReport,
+  ) {}
+
+  now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  async sweep(): Promise<void> {
+    const db = this.deps.database.db;
+    const abandoned = await markAbandoned(db, this.now(), this.deps.settings.sendingLeaseMs);
+    if (abandoned > 0) {
+      this.deps.log(`digest: ${abandoned} message(s) left 'sending' by a stopped worker are now 'unknown' and will not be resent automatically; see \`paperboy digest status\``);
+    }
+    this.report.abandoned += abandoned;
+    this.report.expired += await expireOverdue(db, this.editionId, this.now());
+  }
+
+  /**
+   * Claims only as many messages as there are free slots, so 'sending' never
+   * exceeds `concurrency`; and only once a quarter of the slots are free, so
+   * claims come in small batches rather than one write per message.
+   */
+  async sendAll(): Promise<void> {
+    const inflight = new Set<Promise<void>>();
+    const step = Math.max(1, Math.ceil(this.concurrency / 4));
+    for (;;) {
+      const free = this.broken ? 0 : this.concurrency - inflight.size;
+      const worthClaiming = free >= step || (free > 0 && inflight.size === 0);
+      const batch = worthClaiming ? await claimMessages(this.deps.database, this.editionId, this.tag, free, this.now()) : [];
+      for (const message of batch) {
+        const sending: Promise<void> = this.sendOne(message).finally(() => inflight.delete(sending));
+        inflight.add(sending);
+      }
+      if (inflight.size === 0) break;
+      if (batch.length === 0 || this.concurrency - inflight.size < step) await Promise.race(inflight);
+    }
+    if (this.broken) throw this.broken;
+  }
+
+  private async sendOne(message: ClaimedMessage): Promise<void> {
+    const body = message.body;
+    const outcome: SendOutcome = body
+      ? await this.deps.mail
+          .send({
+            from: this.deps.settings.from,
+            to: message.email,
+            subject: message.subject,
+            text: body.text,
+            html: body.html || undefined,
+            messageId: message.message_id,
+            headers: JSON.parse(body.headers) as Record<string, string>,
+          })
+          .catch((error: unknown): SendOutcome => ({ status: 'retry', error: error instanceof Error ? error.message : String(error) }))
+      : { status: 'failed', error: 'the rendered message is missing from digest_message_bodies' };
+    try {
+      await this.record(message, outcome);
+    } catch (error) {
+      // The result could not be written: stop claiming (we could not record those either); this
+      // message stays 'sending' and so becomes 'unknown' — never sent twice.
+      this.broken ??= error;
+    }
+  }
+
+  private async record(message: ClaimedMessage, outcome: SendOutcome): Promise<void> {
+    const db = this.deps.database.db;
+    const now = this.now();
+    if (outcome.status === 'sent') {
+      await recordSent(db, message.id, this.tag, outcome.response ?? '', now);
+      this.report.sent += 1;
+      this.sentIds.push(message.id);
+    } else if (outcome.status === 'failed') {
+      const hardBounce = outcome.smtpCode !== undefined && outcome.smtpCode >= 500 ? outcome.smtpCode : null;
+      await recordFailed(db, message.id, this.tag, outcome.error, hardBounce);
+      this.report.failed += 1;
+      if (hardBounce !== null) await this.checkBounces(message.subscriber_id, outcome.error);
+    } else {
+      const next = new Date(now.getTime() + retryDelayMs(message.attempts, this.deps.settings));
+      if (next.getTime() >= Date.parse(message.deadline_at)) {
+        await recordFailed(db, message.id, this.tag, `gave up after ${message.attempts} attempt(s), the next would fall after the edition's deadline; last error: ${outcome.error}`, null);
+        this.report.failed += 1;
+      } else {
+        await recordRetry(db, message.id, this.tag, outcome.error, outcome.smtpCode ?? null, next);
+        this.report.deferred += 1;
+      }
+    }
+  }
+
+  /** DIGEST_BOUNCE_LIMIT hard bounces in a row, across editions, suspend the subscriber. */
+  private async checkBounces(subscriberId: number, lastError: string): Promise<void> {
+    const limit = this.deps.settings.bounceLimit;
+    const recent = await recentOutcomes(this.deps.database.db, subscriberId, limit);
+    const allBounced = recent.length === limit && recent.every((r) => r.status === 'failed' && r.smtp_code !== null && r.smtp_code >= 500);
+    if (!allBounced) return;
+    try {
+      await this.deps.audience.suspend(subscriberId, `${limit} consecutive hard bounces; last: ${lastError}`.slice(0, 500));
+      this.report.suspended += 1;
+      this.deps.log(`digest: subscriber ${subscriberId} suspended after ${limit} consecutive hard bounces`);
+    } catch (error) {
+      this.deps.log(`digest: suspending subscriber ${subscriberId} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+export function describeReport(r: DeliveryReport): string {
+  const parts = [`${r.sent} sent`, `${r.deferred} deferred`, `${r.failed} failed`];
+  if (r.expired) parts.push(`${r.expired} expired`);
+  if (r.abandoned) parts.push(`${r.abandoned} marked unknown`);
+  if (r.suspended) parts.push(`${r.suspended} subscribers suspended`);
+  if (r.pending) parts.push(`${r.pending} waiting for a retry (next at ${r.nextAttemptAt?.toISOString()})`);
+  return `digest ${editionLabel(r.edition)} delivery: ${parts.join(', ')}`;
+}
