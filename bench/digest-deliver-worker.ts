@@ -41,5 +41,6 @@ for (;;) {
 }
 await mail.close();
 await database.close();
-process.send?.({ sent });
+const cpu = process.cpuUsage();
+process.send?.({ sent, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
 process.disconnect();

@@ -31,6 +31,9 @@ server.listen(0, '127.0.0.1', () => {
 });
 
 process.on('message', (message) => {
-  if (message === 'count') process.send?.({ accepted, bytes, rssBytes: process.resourceUsage().maxRSS * 1024 });
+  if (message === 'count') {
+    const cpu = process.cpuUsage();
+    process.send?.({ accepted, bytes, rssBytes: process.resourceUsage().maxRSS * 1024, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+  }
   if (message === 'stop') server.close(() => process.exit(0));
 });

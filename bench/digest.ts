@@ -15,7 +15,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -71,6 +71,7 @@ interface SinkCount {
   accepted: number;
   bytes: number;
   rssBytes: number;
+  cpuSeconds: number;
 }
 
 function startSink(): Promise<{ child: ChildProcess; port: number }> {
@@ -83,7 +84,7 @@ function startSink(): Promise<{ child: ChildProcess; port: number }> {
 
 interface Worker {
   child: ChildProcess;
-  done: Promise<number>;
+  done: Promise<{ sent: number; cpuSeconds: number }>;
 }
 
 /** Delivery worker processes (bench/digest-deliver-worker.ts), started before composition. */
@@ -91,8 +92,8 @@ function startWorkers(count: number, start: object): Worker[] {
   return Array.from({ length: count }, (_, i) => {
     const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'digest-deliver-worker.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.send({ ...start, workerId: `bench-worker-${i}` });
-    const done = new Promise<number>((resolve, reject) => {
-      child.once('message', (m) => resolve((m as { sent: number }).sent));
+    const done = new Promise<{ sent: number; cpuSeconds: number }>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as { sent: number; cpuSeconds: number }));
       child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`delivery worker ${i} exited with ${code}`))));
     });
     return { child, done };
@@ -129,15 +130,20 @@ async function main(): Promise<void> {
     const rt = digestRuntime({ ...ctx, mail, audience, composer, log: (m) => logs.push(m) });
 
     const workers = startWorkers(workerCount, { dbPath, smtpUrl: config.SMTP_URL, edition: EDITION, settings: { ...rt.settings, concurrency } });
+    const cpuAtStart = process.cpuUsage();
     const started = performance.now();
     const composed = await composeEdition(rt, EDITION, { now: editionEndsEverywhere(EDITION.date) });
     const composedAt = performance.now();
     workers.forEach((w) => w.child.send('composed'));
+    const cpuBefore = process.cpuUsage(cpuAtStart);
+    const results = await Promise.all(workers.map((w) => w.done));
     const delivered =
       workerCount === 0
         ? await deliverEdition(rt, EDITION, { workerId: 'bench', concurrency })
-        : { sent: (await Promise.all(workers.map((w) => w.done))).reduce((a, b) => a + b, 0), deferred: 0, failed: 0 };
+        : { sent: results.reduce((a, r) => a + r.sent, 0), deferred: 0, failed: 0 };
     const finished = performance.now();
+    const mainCpu = process.cpuUsage(cpuAtStart);
+    const workerCpu = results.reduce((a, r) => a + r.cpuSeconds, 0);
     const sink = await askSink(child);
 
     const composeSeconds = (composedAt - started) / 1000;
@@ -149,6 +155,9 @@ async function main(): Promise<void> {
     row('delivery', `${int(delivered.sent)} sent, ${int(delivered.deferred)} deferred, ${int(delivered.failed)} failed in ${deliverSeconds.toFixed(1)} s = ${int(delivered.sent / deliverSeconds)} messages/s`);
     row('sink accepted', `${int(sink.accepted)} messages, ${mb(sink.bytes)} (${int(sink.bytes / Math.max(1, sink.accepted))} bytes each)`);
     row('total', `${total.toFixed(1)} s (goal ≤ ${GOAL_SECONDS} s: ${total <= GOAL_SECONDS ? 'met' : 'MISSED'})`);
+    const seconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
+    const ourCpu = seconds(mainCpu) + workerCpu;
+    row('CPU', `composing ${seconds(cpuBefore).toFixed(0)} s, delivering ${(seconds(mainCpu) - seconds(cpuBefore) + workerCpu).toFixed(0)} s, SMTP sink ${sink.cpuSeconds.toFixed(0)} s: ${((ourCpu * 1e6) / subscriberCount).toFixed(0)} µs per message for Paperboy (load average ${loadavg()[0]!.toFixed(1)} at the end)`);
     row('peak RSS', `${mb(process.resourceUsage().maxRSS * 1024)} (sink process ${mb(sink.rssBytes)})`);
     row('database', `${mb(statSync(dbPath).size)} after the edition`);
     if (sink.accepted !== delivered.sent) throw new Error(`the sink accepted ${sink.accepted} messages but ${delivered.sent} were recorded sent`);

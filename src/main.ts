@@ -13,6 +13,8 @@ import { startScheduler, type ScheduledJob } from './jobs/scheduler.js';
 import { countPapers } from './catalogue/paper-store.js';
 import { openSearch } from './search/open-search.js';
 import type { SearchService } from './search/search-service.js';
+import { createDigestParts } from './digest/compose-parts.js';
+import { digestJob } from './digest/edition-job.js';
 import { githubPollJob } from './trending/github/poll-github.js';
 import { TrendingService } from './trending/trending-service.js';
 import { buildApp } from './web/app.js';
@@ -63,7 +65,13 @@ export async function startPaperboy(config: Config): Promise<RunningServer> {
     const app = await buildApp({ ...ctx, search, trending, logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL } });
     const address = await app.listen({ port: config.PORT, host: config.HOST });
     const githubJob = githubPollJob({ ...ctx, log: say }, () => trending.invalidate());
-    const jobs = [...syncJobs(config, { ...ctx, log: say }, search, trending), searchRefreshJob(search), ...(githubJob ? [githubJob] : [])];
+    const digestParts = await createDigestParts(ctx, { search, trending });
+    const jobs = [
+      ...syncJobs(config, { ...ctx, log: say }, search, trending),
+      searchRefreshJob(search),
+      digestJob({ ...ctx, ...digestParts, log: say }),
+      ...(githubJob ? [githubJob] : []),
+    ];
     const scheduler = startScheduler(jobs, say);
     const papers = await countPapers(ctx.database.db);
     say(`Paperboy serving ${papers} papers at ${config.publicUrl} (listening on ${address})`);

@@ -1,6 +1,7 @@
 /** The `paperboy` command line: one sub-command per file under `commands/`. */
 import { Command, CommanderError } from 'commander';
 import { describeError, EXIT_FAILURE, EXIT_USAGE } from './cli-errors.js';
+import { createDigestParts } from '../digest/compose-parts.js';
 import { registerDigest } from './commands/digest.js';
 import { registerExport } from './commands/export.js';
 import { registerIngest } from './commands/ingest.js';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
   registerSync(program);
   registerExport(program);
   registerSearch(program);
-  registerDigest(program);
+  registerDigest(program, (ctx) => createDigestParts(ctx));
   registerTrending(program);
   return program;
 }

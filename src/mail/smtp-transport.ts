@@ -100,6 +100,9 @@ export class SmtpTransport implements MailTransport {
         html: mail.html,
         messageId: mail.messageId ? `<${mail.messageId}>` : undefined,
         headers: mail.headers,
+        // Digests are mostly ASCII prose: quoted-printable is right, and naming it spares
+        // Nodemailer a character-by-character scan of every body (measurable at 100,000 mails).
+        textEncoding: 'quoted-printable',
       });
       // One recipient per message: a rejected recipient arrives as an error, but be strict anyway.
       if (Array.isArray(info.rejected) && info.rejected.length > 0) {

@@ -45,7 +45,7 @@ export interface VectorIndexOptions {
   autoGraph?: boolean;
 }
 
-const DEFAULTS = { annThreshold: 20_000, connectivity: 16, expansionAdd: 128, expansionSearch: 128, buildThreads: 0, quantization: 'f16' as const, autoGraph: true };
+const DEFAULTS = { annThreshold: 20_000, connectivity: 24, expansionAdd: 64, expansionSearch: 256, buildThreads: 0, quantization: 'f16' as const, autoGraph: true };
 /** Graph candidates fetched per wanted hit, then rescored exactly. */
 const RESCORE_FACTOR = 2;
 /** A filtered graph search over-fetches up to this many before scanning exactly. */
