@@ -75,7 +75,8 @@ async function main(): Promise<void> {
 
     process.stdout.write(`\nSearch benchmark: ${papers.toLocaleString('en-US')} papers, ${queries.length} queries (${cpus().length} cores, ${Math.round(totalmem() / 1e9)} GB, Node ${process.version})\n\n`);
     if (ingestSeconds !== undefined) row('catalogue ingest (cached after)', `${ingestSeconds.toFixed(1)} s`);
-    row('index build', `${buildSeconds.toFixed(1)} s (FTS5 rebuild ${ftsSeconds.toFixed(1)} s; vocabulary ${rebuild.words.toLocaleString('en-US')} words)`);
+    const sem = rebuild.semantic;
+    row('index build', `${buildSeconds.toFixed(1)} s (FTS5 rebuild ${ftsSeconds.toFixed(1)} s; vocabulary ${rebuild.words.toLocaleString('en-US')} words; semantic ${sem.seconds.total.toFixed(1)} s: train ${sem.seconds.train.toFixed(1)}, embed ${sem.seconds.embed.toFixed(1)}, ANN ${sem.seconds.index.toFixed(1)}; ${sem.dimensions} dims)`);
     row('full-text index size', `${(ftsBytes / 1e6).toFixed(1)} MB`);
     row('database size', `${((size(dbPath) + size(`${dbPath}-wal`)) / 1e6).toFixed(1)} MB`);
     const hybridFigures = report('hybrid (SearchService)', hybrid);
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     const goals = hybridFigures.p95! <= 50 && hybridFigures.p99! <= 150 && buildSeconds <= 600 && peakRssMb() <= 4096;
     row('goals (p95≤50, p99≤150, build≤10 min, RSS≤4 GB)', goals ? 'met' : 'NOT met');
     process.stdout.write(`${JSON.stringify({ papers, queries: queries.length, buildSeconds, ftsBytes, hybrid: hybridFigures, reference: plainFigures, peakRssMb: peakRssMb() })}\n`);
+    await search.close();
     await ctx.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -59,8 +59,12 @@ export async function startPaperboy(config: Config): Promise<RunningServer> {
       const demo = await loadDemoCorpusOnce(ctx.database, ctx.http, say);
       if (demo) say(`loaded the demo corpus: ${formatCounts(demo)}`);
     }
-    const search = await openSearch(ctx.database);
-    await search.refresh();
+    const search = await openSearch(ctx.database, { log: say });
+    // Keyword search works at once; the semantic model trains (or catches up) in the background.
+    void search.refresh().then(
+      () => say('search index up to date'),
+      (error: unknown) => say(`search index refresh failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
     const trending = new TrendingService(ctx.database.db);
     const app = await buildApp({ ...ctx, search, trending, logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL } });
     const address = await app.listen({ port: config.PORT, host: config.HOST });
@@ -83,6 +87,7 @@ export async function startPaperboy(config: Config): Promise<RunningServer> {
       stop: async () => {
         scheduler.stop();
         await app.close();
+        await search.close();
         await ctx.close();
       },
     };

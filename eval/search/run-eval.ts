@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     console.log(`${'all'.padEnd(13)}${String(judgments.length).padStart(8)}  ${MODES.map((m) => `${all(m, 'ndcg').toFixed(3)} / ${all(m, 'recall').toFixed(3)}`.padStart(26)).join('')}`);
     console.log(`\nhybrid beats keyword-only on nDCG@10 in every family: ${hybridWinsEverywhere ? 'yes' : 'NO'}`);
     if (!hybridWinsEverywhere) process.exitCode = 1;
+    await search.close();
   } finally {
     await ctx.close();
     rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { describeError, EXIT_FAILURE, EXIT_USAGE } from './cli-errors.js';
 import { createDigestParts } from '../digest/compose-parts.js';
 import { registerDigest } from './commands/digest.js';
 import { registerExport } from './commands/export.js';
+import { registerIndex } from './commands/index-command.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSearch } from './commands/search.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSync(program);
   registerExport(program);
   registerSearch(program);
+  registerIndex(program);
   registerDigest(program, (ctx) => createDigestParts(ctx));
   registerTrending(program);
   return program;

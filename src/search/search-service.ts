@@ -13,6 +13,7 @@ import { parseQuery, type SearchQuery, type SortOrder } from './query/search-que
 import { matchesQueryFilters } from './search-filters.js';
 import { makeSnippet, snippetTerms } from './snippet.js';
 import { SpellingCorrector } from './spelling/spelling-corrector.js';
+import { loadActiveModel } from './semantic/vector-store.js';
 import { loadVocabulary, updateVocabulary } from './spelling/vocabulary-store.js';
 import { foldCase, tokenize } from './text/tokenize.js';
 
@@ -21,9 +22,13 @@ export type SearchMode = 'hybrid' | 'keyword' | 'semantic';
 /** What search needs of the semantic index (src/search/semantic). */
 export interface SemanticSearcher {
   readonly ready: boolean;
+  readonly status: { papers: number; rebuilding: boolean };
   search(text: string, k: number): Array<{ seq: number; score: number }>;
   similarTo(seq: number, k: number): Array<{ seq: number; score: number }>;
   update(): Promise<number>;
+  rebuild(): Promise<unknown>;
+  persist(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface SearchRequest {
@@ -66,6 +71,9 @@ const MAX_CANDIDATES = 1000;
 // Semantic neighbours weaker than this share of the best one are noise, not results.
 const SEMANTIC_RELATIVE_FLOOR = 0.6;
 const TITLE_MATCH_BONUS = 1;
+/** Papers matching every query word, from which keyword evidence counts as strong. */
+const STRONG_KEYWORD_MATCHES = 10;
+const SECONDARY_SEMANTIC_WEIGHT = 0.5;
 
 export interface SearchServiceDeps {
   database: DatabaseHandle;
@@ -95,11 +103,29 @@ export class SearchService {
     this.paperCount = await countPapers(this.deps.database.db);
   }
 
-  /** Brings search up to date with papers stored since the last refresh (after ingests). */
+  /**
+   * Brings search up to date with papers stored since the last refresh
+   * (after ingests and harvests). New papers are embedded with the current
+   * model; the model itself is retrained when there is none yet or the
+   * catalogue has doubled since it was trained. Retraining runs in a worker
+   * thread and searches keep answering from the old index meanwhile.
+   */
   async refresh(): Promise<void> {
     await updateVocabulary(this.deps.database.db);
     await this.reloadVocabulary();
-    await this.deps.semantic?.update();
+    const semantic = this.deps.semantic;
+    if (!semantic || this.paperCount === 0) return;
+    const trainedOn = await trainedPaperCount(this.deps.database.db);
+    if (!semantic.ready || trainedOn === undefined || this.paperCount >= 2 * trainedOn) {
+      await semantic.rebuild();
+      await semantic.persist();
+    } else if ((await semantic.update()) > 0) {
+      await semantic.persist();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.deps.semantic?.close();
   }
 
   private expansions(query: SearchQuery): Map<string, string[]> {
@@ -154,14 +180,18 @@ export class SearchService {
     const lists: RankedList[] = [];
     let total = 0;
     let totalIsLowerBound = false;
+    // When plenty of papers match every query word, the words are the best evidence and meaning
+    // mostly reorders the tail; when few do (a paraphrase), meaning counts as much as words.
+    let semanticWeight = 1;
     if (mode !== 'semantic') {
       const keyword = this.keywordRanking(query, expansions, depth);
       lists.push({ name: 'keyword', seqs: keyword.hits.map((h) => h.seq), weight: 1 });
       total = keyword.total;
       totalIsLowerBound = keyword.totalCapped;
+      if (keyword.strictTotal >= STRONG_KEYWORD_MATCHES) semanticWeight = SECONDARY_SEMANTIC_WEIGHT;
     }
     const semantic = mode !== 'keyword' && sort !== 'newest' ? await this.semanticRanking(query, this.semanticText(query, expansions), depth) : [];
-    if (semantic.length > 0) lists.push({ name: 'semantic', seqs: semantic.map((s) => s.seq), weight: 1 });
+    if (semantic.length > 0) lists.push({ name: 'semantic', seqs: semantic.map((s) => s.seq), weight: semanticWeight });
 
     const fused = fuseRankings(lists);
     const keywordSeqs = new Set(lists.find((l) => l.name === 'keyword')?.seqs ?? []);
@@ -223,6 +253,10 @@ export class SearchService {
     });
     return { paper: stored.paper, results };
   }
+}
+
+async function trainedPaperCount(db: DatabaseHandle['db']): Promise<number | undefined> {
+  return (await loadActiveModel(db))?.paperCount;
 }
 
 function isTitleMatch(title: string, queryKey: string): boolean {

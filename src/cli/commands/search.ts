@@ -44,9 +44,13 @@ export function registerSearch(program: Command): void {
       if (!['hybrid', 'keyword', 'semantic'].includes(opts.mode)) throw new Error('--mode must be hybrid, keyword or semantic');
       await withContext(opts, async (ctx) => {
         const search = await openSearch(ctx.database);
-        const response = await search.search({ q, limit, offset, mode: opts.mode });
-        if (opts.json) process.stdout.write(`${JSON.stringify(response)}\n`);
-        else printHuman(response, offset);
+        try {
+          const response = await search.search({ q, limit, offset, mode: opts.mode });
+          if (opts.json) process.stdout.write(`${JSON.stringify(response)}\n`);
+          else printHuman(response, offset);
+        } finally {
+          await search.close();
+        }
       });
     });
 }

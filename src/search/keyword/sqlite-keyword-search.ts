@@ -34,6 +34,8 @@ export interface KeywordResult {
   /** True when `total` is a lower bound (counting stops at COUNT_CAP). */
   totalCapped: boolean;
   widened: boolean;
+  /** Papers matching every query word (before widening). */
+  strictTotal: number;
   /** True when the match set was too large to rank exactly (see above). */
   approximate: boolean;
 }
@@ -165,7 +167,7 @@ export class SqliteKeywordSearch {
 
   search(query: SearchQuery, opts: KeywordSearchOptions): KeywordResult {
     const strict = this.pass(query, 'all', opts);
-    if (!strict) return { hits: [], total: 0, totalCapped: false, widened: false, approximate: false };
+    if (!strict) return { hits: [], total: 0, totalCapped: false, widened: false, strictTotal: 0, approximate: false };
     const { hits } = strict;
     let total = strict.total;
     let approximate = strict.approximate;
@@ -184,6 +186,6 @@ export class SqliteKeywordSearch {
       approximate ||= widePass.approximate;
       widened = true;
     }
-    return { hits, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP, widened, approximate };
+    return { hits, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP, widened, strictTotal: strict.total, approximate };
   }
 }

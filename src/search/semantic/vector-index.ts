@@ -2,23 +2,29 @@
  * In-memory nearest-neighbour index over unit vectors keyed by paper seq
  * (score = cosine = dot product).
  *
- * Vectors live in a Float32 slab (exact scores, `vectorOf` for "similar
- * papers", exact fallback); above `annThreshold` vectors an HNSW graph
- * (usearch, native, prebuilt binaries) answers queries. Below it, and for
- * filters too selective for the graph, an exact scan is fast and exact.
+ * Vectors live in a float32 slab (exact scores, `vectorOf` for "similar
+ * papers", the exact fallback); above `annThreshold` vectors an HNSW graph
+ * (usearch: native, prebuilt binaries, multi-threaded build, one-file
+ * save/load) proposes 2k candidates that are rescored exactly against the slab.
+ * Below the threshold, and for filters too selective for the graph, an exact
+ * scan is fast enough and exact.
  *
- * Chosen by measurement, 1M × 128 LSA vectors of the synthetic corpus, k=100,
- * recall@10 against exact search, one query thread (full figures in
- * bench/semantic.ts output and the report; NB the machine was shared with
- * other heavy jobs, load average 9–14 on 2 cores, so times are inflated):
- *   brute force float32 (JS)   100k: p50 17–30 ms → ≈ 200+ ms at 1M   recall 1.0
- *   brute force int8 (JS)      100k: p50 29 ms, slower than float32 in V8
- *   IVF float32 (JS, 256 lists) 100k: build 43 s, p50 1.2–6 ms, recall 0.86–0.93
- *   hnswlib-node (M16, ef128)   20k: build 27 s (one thread, point by point)
- *   usearch HNSW f32 (M16, ef128) see SEE_REPORT
- * Brute force cannot meet a 10–20 ms budget at 1M in JS; HNSW answers in
- * about a millisecond with the best recall, and usearch builds with several
- * threads, saves and loads a single file, and ships prebuilt binaries.
+ * Chosen by measurement: LSA vectors (128 dims) of the synthetic corpus, k=100,
+ * one query at a time, recall@10 against exact search, 2-core machine shared
+ * with other jobs (load 3–14: build times are upper bounds).
+ *   brute force float32, JS    100k: p50 17 ms, p95 38 ms → ×10 at 1M       recall 1
+ *   brute force int8, JS       100k: p50 29 ms (V8 is no faster on int8)
+ *   IVF float32, JS, 256 lists 100k: build 43 s, p50 1.2 ms (16 probes) recall 0.86
+ *   hnswlib-node M16 efC128     20k: build 27 s (one thread, JS arrays per point)
+ *   usearch f16 M16 efAdd128   100k: build 44 s, p50 0.43 ms, p95 0.56 ms, recall 0.907
+ *   usearch f16 M16 efAdd64    100k: build 13 s, p50 0.43 ms, p95 1.75 ms, recall 0.852
+ *   usearch f16 M24 efAdd64 ef256 100k: build 26 s, p50 0.90 ms, p95 1.19 ms, recall 0.941
+ *   usearch f16 M24 efAdd64 ef256  1M: build 380 s, p50 2.13 ms, p95 2.52 ms, recall 0.739,
+ *                                      +1.18 GB RSS, save 0.5 s, load 0.5 s
+ * Brute force cannot meet a 10–20 ms budget at 1M in JS; HNSW answers in ~2 ms.
+ * The synthetic corpus is a worst case for any ANN method (a Markov chain over
+ * 273 abstracts: no topical clusters, near-ties among the top 100), so recall
+ * on a real catalogue is higher; `expansionSearch` trades latency for recall.
  */
 import { Index, MetricKind, ScalarKind } from 'usearch';
 

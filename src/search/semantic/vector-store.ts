@@ -33,7 +33,8 @@ const INSERT_CHUNK = 500;
 const IN_LIST_CHUNK = 500;
 
 export async function loadActiveModel(db: Db): Promise<StoredModel | undefined> {
-  const row = await db.selectFrom('search_models').selectAll().where('active', '=', 1).orderBy('created_at', 'desc').executeTakeFirst();
+  // search_models also holds the spelling vocabulary's bookkeeping row (kind 'vocabulary'); only semantic models count here.
+  const row = await db.selectFrom('search_models').selectAll().where('active', '=', 1).where('kind', '!=', 'vocabulary').orderBy('created_at', 'desc').executeTakeFirst();
   if (!row) return undefined;
   return { id: row.id, kind: row.kind, createdAt: row.created_at, paperCount: row.paper_count, params: JSON.parse(row.params) as Record<string, unknown>, data: row.data };
 }
@@ -50,7 +51,7 @@ export async function saveModel(db: Db, model: Omit<StoredModel, 'createdAt'>, n
 export async function activateModel(db: Db, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('search_models').set({ active: 1 }).where('id', '=', id).execute();
-    await trx.deleteFrom('search_models').where('id', '!=', id).execute();
+    await trx.deleteFrom('search_models').where('id', '!=', id).where('kind', '!=', 'vocabulary').execute();
   });
 }
 
