@@ -11,6 +11,7 @@
  */
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import { nodemailerMessage } from './mime-message.js';
 import type { MailTransport, OutgoingMail, SendOutcome } from './mail-transport.js';
 
 export interface DkimOptions {
@@ -93,13 +94,7 @@ export class SmtpTransport implements MailTransport {
   async send(mail: OutgoingMail): Promise<SendOutcome> {
     try {
       const info = await this.transporter.sendMail({
-        from: mail.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: mail.messageId ? `<${mail.messageId}>` : undefined,
-        headers: mail.headers,
+        ...nodemailerMessage(mail),
         // Digests are mostly ASCII prose: quoted-printable is right, and naming it spares
         // Nodemailer a character-by-character scan of every body (measurable at 100,000 mails).
         textEncoding: 'quoted-printable',
