@@ -14,6 +14,7 @@ import { FORMAT_NAMES, type FormatName } from './formats/document.js';
 import { parseKaggleSnapshot } from './formats/kaggle-snapshot.js';
 import { parseSeedPage } from './formats/seed-page.js';
 import { addCounts, applyInTransaction, emptyCounts, partition, RejectionReporter, type IngestCounts } from './ingest-batches.js';
+import { ingestLinesInWorker } from './ingest-lines-in-worker.js';
 import { fetchPages, parseDocument, type ParsedDocument } from './paged-documents.js';
 import { quietProgress, type ProgressReporter } from './progress.js';
 import { isUrl, openLocalInput, peekStream, readAll, readLines, type OpenedInput } from './source-input.js';
@@ -46,6 +47,10 @@ export interface IngestSummary extends IngestCounts {
 }
 
 const LINE_FORMATS: ReadonlySet<FormatName> = new Set(['seed', 'kaggle']);
+
+function isLocalFile(source: string): boolean {
+  return source !== '-' && !isUrl(source);
+}
 
 async function openInput(source: string, http: HttpClient): Promise<OpenedInput> {
   if (!isUrl(source)) return openLocalInput(source);
@@ -129,7 +134,12 @@ export async function ingestSource(handle: DatabaseHandle, source: string, optio
   const counts = emptyCounts();
   let pages = 1;
   try {
-    if (LINE_FORMATS.has(format)) {
+    if (LINE_FORMATS.has(format) && isLocalFile(source)) {
+      // Large local dumps: parse on the second core while this thread writes.
+      input.stream.destroy();
+      const job = { path: source, origin: input.origin, format: format as 'seed' | 'kaggle' };
+      addCounts(counts, await ingestLinesInWorker(handle, job, { batchSize, progress, rejections }));
+    } else if (LINE_FORMATS.has(format)) {
       addCounts(counts, await ingestLines(handle, input, format, { batchSize, progress, rejections }));
     } else if (isUrl(source) && (format === 'arxiv-atom' || format === 'arxiv-oai')) {
       const first = parseDocument(format, await readAll(input.stream), source);

@@ -5,7 +5,7 @@
  * derived data: the database stays the source of truth, start-up reconciles
  * the cache with it, and a missing or unreadable cache is rebuilt from it.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const MAGIC = 'PBVEC001';
@@ -22,12 +22,20 @@ export interface VectorFile {
   hasGraph: boolean;
 }
 
-export function encodeVectorFile(modelId: string, dimensions: number, seqs: Int32Array, vectors: Float32Array, hasGraph: boolean): Buffer {
-  const header = Buffer.from(JSON.stringify({ modelId, dimensions, count: seqs.length, hasGraph }));
-  const pad = Buffer.alloc((4 - ((12 + header.length) % 4)) % 4);
+/** Writes the file part by part: at 1M papers, one concatenated buffer would be another 512 MB. */
+export function writeVectorFile(path: string, file: VectorFile): void {
+  const header = Buffer.from(JSON.stringify({ modelId: file.modelId, dimensions: file.dimensions, count: file.seqs.length, hasGraph: file.hasGraph }));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
-  return Buffer.concat([Buffer.from(MAGIC), length, header, pad, view(seqs), view(vectors)]);
+  const pad = Buffer.alloc((4 - ((12 + header.length) % 4)) % 4);
+  const fd = openSync(path, 'w');
+  try {
+    for (const part of [Buffer.from(MAGIC), length, header, pad, view(file.seqs), view(file.vectors)]) {
+      for (let at = 0; at < part.length; ) at += writeSync(fd, part, at, part.length - at);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function decodeVectorFile(bytes: Buffer): VectorFile {
@@ -38,9 +46,11 @@ export function decodeVectorFile(bytes: Buffer): VectorFile {
   at += (4 - (at % 4)) % 4;
   const need = at + header.count * 4 * (1 + header.dimensions);
   if (bytes.length !== need) throw new Error(`vector file is ${bytes.length} bytes, expected ${need}`);
-  const seqs = new Int32Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + header.count * 4));
+  // Views into the file's bytes, not copies (the header is padded so both start 4-byte aligned).
+  if (bytes.byteOffset % 4 !== 0) bytes = Buffer.from(bytes);
+  const seqs = new Int32Array(bytes.buffer, bytes.byteOffset + at, header.count);
   at += header.count * 4;
-  const vectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + need));
+  const vectors = new Float32Array(bytes.buffer, bytes.byteOffset + at, header.count * header.dimensions);
   return { modelId: header.modelId, dimensions: header.dimensions, seqs, vectors, hasGraph: header.hasGraph };
 }
 

@@ -5,15 +5,14 @@
  * vectors back. Protocol: every request carries an `id`; the reply echoes it
  * with `ok` and a result, or `ok: false` and an error message.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { LsaModel, trainLsa, type LsaOptions, type PaperText } from './lsa-model.js';
 import { VectorIndex, type VectorIndexOptions } from './vector-index.js';
-import { encodeVectorFile, graphFileName, vectorFileName } from './index-files.js';
+import { graphFileName, vectorFileName, writeVectorFile } from './index-files.js';
 
 export type WorkerRequest =
-  | { op: 'train'; papers: PaperText[]; options: LsaOptions; index: VectorIndexOptions }
+  | { op: 'train'; papers: PaperText[]; options: LsaOptions; index: VectorIndexOptions; catalogueSize: number }
   | { op: 'use-model'; data: Uint8Array; index: VectorIndexOptions }
   | { op: 'embed'; seqs: Int32Array; titles: string[]; abstracts: Array<string | null> }
   | { op: 'add'; seqs: Int32Array; vectors: Float32Array }
@@ -33,7 +32,10 @@ function handle(request: WorkerRequest): { reply: WorkerReply; transfer: ArrayBu
   switch (request.op) {
     case 'train': {
       model = trainLsa(request.papers, request.options);
-      index = new VectorIndex(model.dimensions, { ...request.index, autoGraph: false });
+      index = new VectorIndex(model.dimensions, { ...request.index, autoGraph: false }, request.catalogueSize + 1024);
+      // A big catalogue gets its graph built while it is embedded, batch by batch, on all cores: the
+      // second core is otherwise idle while the main thread writes vectors to the database.
+      if (request.catalogueSize >= index.options.annThreshold) index.buildGraph();
       const data = model.serialize();
       return { reply: { op: 'train', modelId: model.modelId, data, params: model.params }, transfer: [] };
     }
@@ -46,7 +48,9 @@ function handle(request: WorkerRequest): { reply: WorkerReply; transfer: ArrayBu
       const d = m.dimensions;
       const vectors = new Float32Array(request.seqs.length * d);
       for (let i = 0; i < request.seqs.length; i++) vectors.set(m.embedPaper(request.titles[i]!, request.abstracts[i] ?? null), i * d);
-      need(index, 'index').addBatch(request.seqs, vectors);
+      const idx = need(index, 'index');
+      idx.addBatch(request.seqs, vectors, idx.options.buildThreads);
+      // The index keeps its own copy; the reply's buffer moves to the main thread.
       return { reply: { op: 'embed', vectors }, transfer: [vectors.buffer as ArrayBuffer] };
     }
     case 'add':
@@ -57,14 +61,14 @@ function handle(request: WorkerRequest): { reply: WorkerReply; transfer: ArrayBu
   }
 }
 
-/** Builds the graph if the index is big enough and writes both files under `dir`. */
+/** Builds the graph if the index is big enough (and has none yet) and writes both files under `dir`. */
 function saveIndex(m: LsaModel, idx: VectorIndex, dir: string): WorkerReply {
-  if (idx.size >= idx.options.annThreshold) idx.buildGraph();
+  if (!idx.approximate && idx.size >= idx.options.annThreshold) idx.buildGraph();
   const vectorsPath = join(dir, vectorFileName(m.modelId));
   const graphPath = join(dir, graphFileName(m.modelId));
   const saved = idx.saveGraph(graphPath);
   const { seqs, vectors } = idx.exportVectors();
-  writeFileSync(vectorsPath, encodeVectorFile(m.modelId, idx.dimensions, seqs, vectors, saved));
+  writeVectorFile(vectorsPath, { modelId: m.modelId, dimensions: idx.dimensions, seqs, vectors, hasGraph: saved });
   return { op: 'save-index', vectorsPath, graphPath: saved ? graphPath : undefined };
 }
 

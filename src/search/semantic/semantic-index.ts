@@ -11,12 +11,12 @@
  * then. Small jobs (`update()` after a sync: a few hundred papers) run here in
  * short batches, yielding between them.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DatabaseHandle } from '../../db/connection.js';
-import { encodeVectorFile, graphFileName, readVectorFile, removeOtherModels, vectorFileName } from './index-files.js';
+import { graphFileName, readVectorFile, removeOtherModels, vectorFileName, writeVectorFile } from './index-files.js';
 import { LsaModel, reservoirSample, type LsaOptions } from './lsa-model.js';
 import { VectorIndex, type SearchHit, type VectorIndexOptions } from './vector-index.js';
 import * as store from './vector-store.js';
@@ -45,11 +45,13 @@ export interface RebuildReport {
   trainedOn: number;
   dimensions: number;
   vocabulary: number;
+  /** train: sample read + training; embed: every paper embedded and written (and, for big catalogues, added to the graph); index: files written and loaded. */
   seconds: { train: number; embed: number; index: number; total: number };
 }
 
 const DEFAULT_SAMPLE = 50_000;
-const UPDATE_BATCH = 200;
+// Small batches: at 1M papers each graph insertion on this thread costs ~1 ms, and searches wait meanwhile.
+const UPDATE_BATCH = 100;
 
 export class SemanticIndex {
   private model: LsaModel | undefined;
@@ -134,7 +136,7 @@ export class SemanticIndex {
     if (!this.model || !this.index) return;
     const hasGraph = this.index.saveGraph(join(this.cacheDir, graphFileName(this.model.modelId)));
     const { seqs, vectors } = this.index.exportVectors();
-    writeFileSync(join(this.cacheDir, vectorFileName(this.model.modelId)), encodeVectorFile(this.model.modelId, this.index.dimensions, seqs, vectors, hasGraph));
+    writeVectorFile(join(this.cacheDir, vectorFileName(this.model.modelId)), { modelId: this.model.modelId, dimensions: this.index.dimensions, seqs, vectors, hasGraph });
   }
 
   /** Stops background work (a running rebuild fails) and removes a temporary cache. */
@@ -218,25 +220,32 @@ export class SemanticIndex {
     const seconds = (from: number) => (performance.now() - from) / 1000;
     let modelId: string | undefined;
     try {
-      return await this.withWorker(async (worker) => {
+      let trainSeconds = 0;
+      let embedSeconds = 0;
+      const indexStarted = { at: 0 };
+      // The worker is gone (its memory freed) before the new index is loaded here.
+      const { trained, papers } = await this.withWorker(async (worker) => {
         const seqs = await store.allPaperSeqs(this.db);
         const sample = reservoirSample(seqs, options.sampleSize ?? DEFAULT_SAMPLE, options.lsa?.seed ?? 1);
         const texts = await store.paperTexts(this.db, sample);
-        const trained = await worker.call({ op: 'train', papers: texts.map((t) => ({ title: t.title, abstract: t.abstract })), options: options.lsa ?? {}, index: this.indexOptions() });
+        const papers = texts.map((t) => ({ title: t.title, abstract: t.abstract }));
+        const trained = await worker.call({ op: 'train', papers, options: options.lsa ?? {}, index: this.indexOptions(), catalogueSize: seqs.length });
         modelId = trained.modelId;
         await store.saveModel(this.db, { id: modelId, kind: 'lsa', paperCount: seqs.length, params: { ...trained.params, encoding: 'f32' }, data: trained.data });
-        const trainSeconds = seconds(started);
+        trainSeconds = seconds(started);
         const embedStarted = performance.now();
-        const papers = await this.embedAll(worker, modelId, trained.params.dimensions, options.pageSize ?? 2000);
-        const indexStarted = performance.now();
+        const count = await this.embedAll(worker, modelId, trained.params.dimensions, options.pageSize ?? 2000);
+        embedSeconds = seconds(embedStarted);
+        indexStarted.at = performance.now();
         await worker.call({ op: 'save-index', dir: this.cacheDir });
-        const model = LsaModel.deserialize(trained.data);
-        await store.activateModel(this.db, modelId);
-        this.swapIn(model);
-        removeOtherModels(this.cacheDir, modelId);
-        const indexSeconds = seconds(indexStarted);
-        return { modelId, papers, trainedOn: trained.params.trainedOn, dimensions: trained.params.dimensions, vocabulary: trained.params.vocabulary, seconds: { train: trainSeconds, embed: (indexStarted - embedStarted) / 1000, index: indexSeconds, total: seconds(started) } };
+        return { trained, papers: count };
       });
+      await store.activateModel(this.db, trained.modelId);
+      this.swapIn(LsaModel.deserialize(trained.data));
+      removeOtherModels(this.cacheDir, trained.modelId);
+      const { params } = trained;
+      const times = { train: trainSeconds, embed: embedSeconds, index: seconds(indexStarted.at), total: seconds(started) };
+      return { modelId: trained.modelId, papers, trainedOn: params.trainedOn, dimensions: params.dimensions, vocabulary: params.vocabulary, seconds: times };
     } catch (error) {
       if (modelId) await store.deleteInactiveModel(this.db, modelId).catch(() => undefined);
       throw error;

@@ -3,21 +3,14 @@
  * TypeScript, which a worker thread cannot load; the test suite's global setup
  * builds `dist/` first, so the compiled worker is used there.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PACKAGE_ROOT } from '../../config/paths.js';
+import { workerScript } from '../../config/worker-script.js';
 import type { WorkerReply, WorkerRequest } from './rebuild-worker.js';
 
 type Reply<Op extends WorkerRequest['op']> = Extract<WorkerReply, { op: Op }>;
 
 function workerPath(): string {
-  const here = fileURLToPath(new URL('./rebuild-worker.js', import.meta.url));
-  if (existsSync(here)) return here;
-  const built = join(PACKAGE_ROOT, 'dist', 'src', 'search', 'semantic', 'rebuild-worker.js');
-  if (existsSync(built)) return built;
-  throw new Error(`semantic worker not found at ${here} or ${built}; run npm run build`);
+  return workerScript(new URL('./rebuild-worker.js', import.meta.url));
 }
 
 export class WorkerClient {
