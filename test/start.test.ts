@@ -1,12 +1,14 @@
 // `npm start` on a fresh directory: creates ./data/paperboy.db, loads the demo
 // corpus once, and answers /healthz — run as the built program in a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
+// The script `npm start` runs (after its prestart build), so a wrong path there fails here.
+const START_SCRIPT = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+const MAIN = join(process.cwd(), START_SCRIPT.replace(/^node\s+/, ''));
 let dir: string;
 let child: ChildProcess | undefined;
 
