@@ -199,18 +199,9 @@ export class SearchService {
     const papers = new Map((await findPapersBySeqs(this.deps.database.db, fused.slice(0, depth).map((f) => f.seq))).map((p) => [p.seq, p.paper]));
     const ranked = this.finalOrder(fused, papers, query, sort);
     const terms = snippetTerms(query.terms.filter((t) => !t.negated).flatMap((t) => tokenize(t.text)).flatMap((w) => [w, ...(expansions.get(w) ?? [])]));
-    const results = ranked.slice(request.offset, request.offset + request.limit).map(({ paper, score, matchedBy }) => ({
-      id: paper.id,
-      title: paper.title,
-      authors: paper.authors,
-      published: paper.publishedAt,
-      categories: paper.categories,
-      codeUrls: paper.codeUrls,
-      absUrl: paper.absUrl,
-      score: Number(score.toFixed(6)),
-      snippet: makeSnippet(paper.abstract, terms),
-      matchedBy,
-    }));
+    const results = ranked
+      .slice(request.offset, request.offset + request.limit)
+      .map(({ paper, score, matchedBy }) => resultItem(paper, score, makeSnippet(paper.abstract, terms), matchedBy));
     return { query: request.q, total, totalIsLowerBound, results, corrections: Object.fromEntries(expansions), warnings, mode, sort };
   }
 
@@ -249,10 +240,25 @@ export class SearchService {
     const results = seqs.slice(0, limit).flatMap(({ seq, score }) => {
       const paper = papers.get(seq);
       if (!paper) return [];
-      return [{ id: paper.id, title: paper.title, authors: paper.authors, published: paper.publishedAt, categories: paper.categories, codeUrls: paper.codeUrls, absUrl: paper.absUrl, score: Number(score.toFixed(6)), snippet: makeSnippet(paper.abstract, { stems: new Set() }), matchedBy: [semantic?.ready ? 'semantic' : 'keyword'] as SearchResultItem['matchedBy'] }];
+      return [resultItem(paper, score, makeSnippet(paper.abstract, { stems: new Set() }), [semantic?.ready ? 'semantic' : 'keyword'])];
     });
     return { paper: stored.paper, results };
   }
+}
+
+function resultItem(paper: Paper, score: number, snippet: string, matchedBy: SearchResultItem['matchedBy']): SearchResultItem {
+  return {
+    id: paper.id,
+    title: paper.title,
+    authors: paper.authors,
+    published: paper.publishedAt,
+    categories: paper.categories,
+    codeUrls: paper.codeUrls,
+    absUrl: paper.absUrl,
+    score: Number(score.toFixed(6)),
+    snippet,
+    matchedBy,
+  };
 }
 
 async function trainedPaperCount(db: DatabaseHandle['db']): Promise<number | undefined> {

@@ -79,26 +79,27 @@ export class SqliteKeywordSearch {
     return statement;
   }
 
-  private matchingSeqs(match: string, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] {
+  /** FROM … WHERE for a match, joining papers only when a date bound needs published_at. */
+  private matchClause(match: string, query: SearchQuery): { sql: string; params: Record<string, string | null> } {
     const { after, before } = dateBounds(query);
     const conditions = ['papers_fts MATCH @match'];
     if (after) conditions.push('p.published_at >= @after');
     if (before) conditions.push('p.published_at < @before');
     const join = after || before ? 'JOIN papers p ON p.seq = f.rowid' : '';
-    const sqlText = `SELECT f.rowid AS seq FROM papers_fts f ${join} WHERE ${conditions.join(' AND ')}
-      ${order === 'recent' ? 'ORDER BY f.rowid DESC' : ''} LIMIT @limit`;
-    const rows = this.prepare(sqlText).all({ match, after: after ?? null, before: before ?? null, limit }) as Array<{ seq: number }>;
+    return { sql: `FROM papers_fts f ${join} WHERE ${conditions.join(' AND ')}`, params: { match, after: after ?? null, before: before ?? null } };
+  }
+
+  private matchingSeqs(match: string, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] {
+    const clause = this.matchClause(match, query);
+    const sqlText = `SELECT f.rowid AS seq ${clause.sql} ${order === 'recent' ? 'ORDER BY f.rowid DESC' : ''} LIMIT @limit`;
+    const rows = this.prepare(sqlText).all({ ...clause.params, limit }) as Array<{ seq: number }>;
     return rows.map((r) => r.seq);
   }
 
   private count(match: string, query: SearchQuery): number {
-    const { after, before } = dateBounds(query);
-    const conditions = ['papers_fts MATCH @match'];
-    if (after) conditions.push('p.published_at >= @after');
-    if (before) conditions.push('p.published_at < @before');
-    const join = after || before ? 'JOIN papers p ON p.seq = f.rowid' : '';
-    const sqlText = `SELECT count(*) AS n FROM (SELECT 1 FROM papers_fts f ${join} WHERE ${conditions.join(' AND ')} LIMIT ${COUNT_CAP + 1})`;
-    return (this.prepare(sqlText).get({ match, after: after ?? null, before: before ?? null }) as { n: number }).n;
+    const clause = this.matchClause(match, query);
+    const sqlText = `SELECT count(*) AS n FROM (SELECT 1 ${clause.sql} LIMIT ${COUNT_CAP + 1})`;
+    return (this.prepare(sqlText).get(clause.params) as { n: number }).n;
   }
 
   private fetchTexts(seqs: number[], withAbstract: boolean): CandidateRow[] {

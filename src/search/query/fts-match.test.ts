@@ -9,6 +9,7 @@ import { migrate } from '../../db/migrator.js';
 import { tokenize } from '../text/tokenize.js';
 import { compileFtsMatch, dateBounds, quoteFtsString, type CompileOptions } from './fts-match.js';
 import { parseQuery, type SearchQuery } from './search-query.js';
+import { prng } from '../../../test/support/mutations.js';
 
 const ALL: CompileOptions = { mode: 'all', currentYear: 2026 };
 const compile = (input: string, opts: Partial<CompileOptions> = {}) => compileFtsMatch(parseQuery(input), { ...ALL, ...opts });
@@ -222,17 +223,6 @@ describe('compiled queries on the real FTS5 index', () => {
 // ---------------------------------------------------------------------------
 // Fuzz: hostile input must parse, compile and run without an FTS5 error.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = [
   '"', '""', "'", ':', '-', '--', '+', '*', '^', '(', ')', '{', '}', '[', ']', ',', '.', '\\', '/', '|', '&', '%', '$',
   'AND', 'OR', 'NOT', 'NEAR', 'NEAR(', 'NEAR/2', 'and', 'not', ' ', '  ', '\t', '\n', '\r\n',
@@ -269,7 +259,7 @@ function hostileOptions(rand: () => number): CompileOptions {
 
 describe('fuzz', () => {
   it('parses, compiles and runs 3,000 hostile queries without an error', () => {
-    const rand = mulberry32(0x5eed);
+    const rand = prng(0x5eed);
     const statement = handle.sqlite!.prepare('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT 10');
     const started = Date.now();
     let compiled = 0;
