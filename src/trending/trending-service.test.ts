@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTempContext, FIXTURE, type TempContext } from '../../test/support/temp-context.js';
 import { addPapers } from '../../test/support/trending-papers.js';
 import { insertSignals } from '../catalogue/paper-store.js';
@@ -172,6 +172,30 @@ describe('TrendingService.ranking', () => {
     await castVote(db, 5, a!, AS_OF);
     await castVote(db, 6, a!, AS_OF);
     expect((await uncached.ranking({ window: 'day', limit: 5, offset: 0 })).entries.map((e) => e.seq)).toEqual([a, b]);
+  });
+});
+
+describe('serving an expired ranking while it is recomputed', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('answers from the expired ranking at once, then from the recomputed one; long-expired rankings are recomputed first', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // only the cache's clock: the database and promises run for real
+    vi.setSystemTime(new Date('2026-11-29T12:00:00.000Z'));
+    const db = ctx.database.db;
+    const cachedFor = new TrendingService(db, { now: () => AS_OF, ttlMs: 60_000 });
+    const [a, b] = await addPapers(db, [{ id: '2611.00015' }, { id: '2611.00016' }]);
+    await castVote(db, 1, a!, AS_OF);
+    const ids = async () => (await cachedFor.ranking({ window: 'day', limit: 5, offset: 0 })).entries.map((e) => e.seq);
+    expect(await ids()).toEqual([a]);
+    await castVote(db, 2, b!, AS_OF);
+    await castVote(db, 3, b!, AS_OF);
+    vi.setSystemTime(new Date('2026-11-29T12:01:30.000Z')); // expired 30 s ago: within the stale allowance
+    expect(await ids()).toEqual([a]); // no reader waits: the old ranking answers while the new one is computed
+    await vi.waitFor(async () => expect(await ids()).toEqual([b, a]));
+    await castVote(db, 4, a!, AS_OF);
+    await castVote(db, 5, a!, AS_OF);
+    vi.setSystemTime(new Date('2026-11-29T12:20:00.000Z')); // long expired: recomputed before answering
+    expect(await ids()).toEqual([a, b]);
   });
 });
 

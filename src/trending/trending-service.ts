@@ -24,6 +24,9 @@ export interface TrendingServiceOptions {
 interface CacheEntry<T> {
   expiresAt: number;
   value: Promise<T>;
+  settled?: boolean;
+  /** A recomputation started while this (expired) entry is still being served. */
+  refreshing?: boolean;
 }
 
 export const DEFAULT_TRENDING_TTL_MS = 60_000;
@@ -32,6 +35,12 @@ const DATES_MAX_AGE_MS = 3_600_000;
 const DATES_MAX_SIZE = 2_000_000;
 // Page keys come from request parameters: bound the page cache so odd offsets cannot grow it without end.
 const MAX_CACHED_PAGES = 256;
+/**
+ * An expired ranking keeps being served for up to this many TTLs while its
+ * replacement is computed in the background: a recomputation over a busy
+ * month takes seconds, and no reader should wait for it (stale-while-revalidate).
+ */
+const STALE_TTLS = 5;
 
 export class TrendingService implements TrendingProvider {
   private readonly ttlMs: number;
@@ -98,15 +107,45 @@ export class TrendingService implements TrendingProvider {
     return this.dates;
   }
 
-  /** Concurrent misses share one computation; a failed one is not kept. */
+  /**
+   * Concurrent misses share one computation; a failed one is not kept. A
+   * recently expired entry is served while its replacement is computed.
+   */
   private cached<K, T>(cache: Map<K, CacheEntry<T>>, key: K, expiresAt: number, compute: () => Promise<T>): CacheEntry<T> {
     const hit = cache.get(key);
-    if (hit && hit.expiresAt > Date.now()) return hit;
-    const entry: CacheEntry<T> = { expiresAt, value: compute() };
+    const now = Date.now();
+    if (hit && hit.expiresAt > now) return hit;
+    if (hit && (hit.refreshing || (hit.settled && now - hit.expiresAt < STALE_TTLS * this.ttlMs))) {
+      if (!hit.refreshing) this.refreshInBackground(cache, key, hit, expiresAt, compute);
+      return hit;
+    }
+    const entry = this.startEntry(expiresAt, compute);
     cache.set(key, entry);
     entry.value.catch(() => {
       if (cache.get(key) === entry) cache.delete(key);
     });
+    return entry;
+  }
+
+  private refreshInBackground<K, T>(cache: Map<K, CacheEntry<T>>, key: K, stale: CacheEntry<T>, expiresAt: number, compute: () => Promise<T>): void {
+    stale.refreshing = true;
+    const next = this.startEntry(expiresAt, compute);
+    next.value.then(
+      () => {
+        if (cache.get(key) === stale) cache.set(key, next);
+      },
+      () => {
+        stale.refreshing = false; // try again on a later request; keep serving the stale value meanwhile
+      },
+    );
+  }
+
+  private startEntry<T>(expiresAt: number, compute: () => Promise<T>): CacheEntry<T> {
+    const entry: CacheEntry<T> = { expiresAt, value: compute() };
+    entry.value.then(
+      () => (entry.settled = true),
+      () => {},
+    );
     return entry;
   }
 
