@@ -40,7 +40,7 @@ export function createHttpFromConfig(config: Config, log?: (m: string) => void):
 
 /** Opens and migrates the database; the caller closes the context. */
 export async function createContext(config: Config, log?: (m: string) => void): Promise<AppContext> {
-  const database = await openDatabase(config.DATABASE_URL);
+  const database = await openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   try {
     await migrate(database);
   } catch (error) {

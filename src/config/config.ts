@@ -10,6 +10,8 @@ const EnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('localhost'),
   DATABASE_URL: z.string().min(1).default('./data/paperboy.db'),
+  /** PostgreSQL only: connections each Paperboy process keeps in its pool. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   SMTP_URL: z
     .string()

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { openPostgres, type PostgresOptions } from './postgres-connection.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -24,12 +25,13 @@ export function dialectOf(url: string): DialectName {
   return /^postgres(?:ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite';
 }
 
-export async function openDatabase(url: string): Promise<DatabaseHandle> {
-  if (dialectOf(url) === 'postgres') {
-    throw new Error(
-      'DATABASE_URL points at PostgreSQL, which this version does not support yet; use a SQLite file path (e.g. ./data/paperboy.db)',
-    );
-  }
+export interface OpenOptions {
+  /** PostgreSQL only: connections in the pool (SQLite has one connection). */
+  poolSize?: number;
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
+  if (dialectOf(url) === 'postgres') return openPostgres(url, options satisfies PostgresOptions);
   return openSqlite(url);
 }
 
