@@ -7,6 +7,8 @@ export const catalogueMigration: Migration = {
   name: 'catalogue',
   async up(db: Kysely<any>, dialect) {
     const serial = dialect === 'postgres' ? 'bigserial' : 'integer';
+    // PostgreSQL's plain `integer` is 32-bit; a reference to a bigserial key must be bigint.
+    const ref = dialect === 'postgres' ? 'bigint' : 'integer';
     await db.schema
       .createTable('papers')
       .addColumn('seq', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
@@ -40,13 +42,13 @@ export const catalogueMigration: Migration = {
     await db.schema
       .createTable('paper_aliases')
       .addColumn('alias', 'text', (c) => c.primaryKey())
-      .addColumn('paper_seq', 'integer', (c) => c.notNull().references('papers.seq').onDelete('cascade'))
+      .addColumn('paper_seq', ref, (c) => c.notNull().references('papers.seq').onDelete('cascade'))
       .execute();
 
     await db.schema
       .createTable('paper_signals')
       .addColumn('id', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
-      .addColumn('paper_seq', 'integer', (c) => c.notNull().references('papers.seq').onDelete('cascade'))
+      .addColumn('paper_seq', ref, (c) => c.notNull().references('papers.seq').onDelete('cascade'))
       .addColumn('source', 'text', (c) => c.notNull())
       .addColumn('metric', 'text', (c) => c.notNull())
       .addColumn('value', 'double precision', (c) => c.notNull())
@@ -85,6 +87,7 @@ export const catalogueMigration: Migration = {
       .execute();
 
     if (dialect === 'sqlite') await createSqliteFullText(db);
+    else await createPostgresFullText(db);
   },
 };
 
@@ -112,4 +115,43 @@ async function createSqliteFullText(db: Kysely<any>): Promise<void> {
     INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors, search_tags) VALUES ('delete', old.seq, old.title, old.abstract, old.authors, old.search_tags);
     INSERT INTO papers_fts(rowid, title, abstract, authors, search_tags) VALUES (new.seq, new.title, new.abstract, new.authors, new.search_tags);
   END`.execute(db);
+}
+
+/**
+ * PostgreSQL's counterpart of the FTS5 index: a weighted `tsvector` per paper
+ * (title A, authors B, abstract C, filter tags D — ranking gives D no weight)
+ * with a GIN index. It lives in a side table, as FTS5's does, so that the many
+ * `selectAll()` reads of `papers` do not carry it. Triggers keep it in step
+ * with every writer; an update rebuilds it only when an indexed field changed.
+ * Text uses the `english` configuration (stemming, like FTS5's porter); the
+ * tags use `simple`, so each stays one whole token.
+ */
+async function createPostgresFullText(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('paper_search')
+    .addColumn('paper_seq', 'bigint', (c) => c.primaryKey().references('papers.seq').onDelete('cascade'))
+    .addColumn('document', sql`tsvector`, (c) => c.notNull())
+    .execute();
+  await sql`CREATE INDEX paper_search_document ON paper_search USING gin (document)`.execute(db);
+  await sql`CREATE FUNCTION paper_search_document(title text, authors text, abstract text, tags text)
+    RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$
+      SELECT setweight(to_tsvector('english', coalesce(title, '')), 'A')
+          || setweight(to_tsvector('english', coalesce(authors, '')), 'B')
+          || setweight(to_tsvector('english', coalesce(abstract, '')), 'C')
+          || setweight(to_tsvector('simple', coalesce(tags, '')), 'D')
+    $$`.execute(db);
+  await sql`CREATE FUNCTION paper_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO paper_search (paper_seq, document)
+      VALUES (NEW.seq, paper_search_document(NEW.title, NEW.authors, NEW.abstract, NEW.search_tags))
+      ON CONFLICT (paper_seq) DO UPDATE SET document = excluded.document;
+      RETURN NULL;
+    END
+  $$`.execute(db);
+  await sql`CREATE TRIGGER papers_search_insert AFTER INSERT ON papers
+    FOR EACH ROW EXECUTE FUNCTION paper_search_sync()`.execute(db);
+  await sql`CREATE TRIGGER papers_search_update AFTER UPDATE OF title, abstract, authors, search_tags ON papers
+    FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.abstract IS DISTINCT FROM NEW.abstract
+      OR OLD.authors IS DISTINCT FROM NEW.authors OR OLD.search_tags IS DISTINCT FROM NEW.search_tags)
+    EXECUTE FUNCTION paper_search_sync()`.execute(db);
 }

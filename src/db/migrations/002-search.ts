@@ -7,6 +7,7 @@ export const searchMigration: Migration = {
   name: 'search',
   async up(db: Kysely<any>, dialect) {
     const blob = dialect === 'postgres' ? 'bytea' : 'blob';
+    const ref = dialect === 'postgres' ? 'bigint' : 'integer';
     await db.schema
       .createTable('search_vocabulary')
       .addColumn('word', 'text', (c) => c.primaryKey())
@@ -24,7 +25,7 @@ export const searchMigration: Migration = {
       .execute();
     await db.schema
       .createTable('paper_vectors')
-      .addColumn('paper_seq', 'integer', (c) => c.primaryKey().references('papers.seq').onDelete('cascade'))
+      .addColumn('paper_seq', ref, (c) => c.primaryKey().references('papers.seq').onDelete('cascade'))
       .addColumn('model_id', 'text', (c) => c.notNull())
       .addColumn('vector', blob, (c) => c.notNull())
       .execute();

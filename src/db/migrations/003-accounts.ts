@@ -12,6 +12,8 @@ export const accountsMigration: Migration = {
   name: 'accounts',
   async up(db: Kysely<any>, dialect) {
     const serial = dialect === 'postgres' ? 'bigserial' : 'integer';
+    // PostgreSQL's plain `integer` is 32-bit; a reference to a bigserial key must be bigint.
+    const ref = dialect === 'postgres' ? 'bigint' : 'integer';
     await db.schema
       .createTable('users')
       .addColumn('id', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
@@ -22,7 +24,7 @@ export const accountsMigration: Migration = {
     await db.schema
       .createTable('sessions')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('user_id', ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('expires_at', 'text', (c) => c.notNull())
       .execute();
@@ -38,8 +40,8 @@ export const accountsMigration: Migration = {
 
     await db.schema
       .createTable('saved_papers')
-      .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-      .addColumn('paper_seq', 'integer', (c) => c.notNull().references('papers.seq').onDelete('cascade'))
+      .addColumn('user_id', ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('paper_seq', ref, (c) => c.notNull().references('papers.seq').onDelete('cascade'))
       .addColumn('saved_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('saved_papers_pk', ['user_id', 'paper_seq'])
       .execute();

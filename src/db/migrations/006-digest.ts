@@ -15,6 +15,8 @@ export const digestMigration: Migration = {
   name: 'digest',
   async up(db: Kysely<any>, dialect) {
     const serial = dialect === 'postgres' ? 'bigserial' : 'integer';
+    // PostgreSQL's plain `integer` is 32-bit; ids of bigserial rows must be bigint there.
+    const ref = dialect === 'postgres' ? 'bigint' : 'integer';
     const id = (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement());
     await db.schema
       .createTable('digest_editions')
@@ -31,8 +33,8 @@ export const digestMigration: Migration = {
     await db.schema
       .createTable('digest_messages')
       .addColumn('id', serial, id)
-      .addColumn('edition_id', 'integer', (c) => c.notNull().references('digest_editions.id'))
-      .addColumn('subscriber_id', 'integer', (c) => c.notNull())
+      .addColumn('edition_id', ref, (c) => c.notNull().references('digest_editions.id'))
+      .addColumn('subscriber_id', ref, (c) => c.notNull())
       .addColumn('email', 'text', (c) => c.notNull())
       .addColumn('message_id', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
@@ -63,7 +65,7 @@ export const digestMigration: Migration = {
     // SQLite, which rewrites whole records). Deleted once the message is sent.
     await db.schema
       .createTable('digest_message_bodies')
-      .addColumn('message_id', 'integer', (c) => c.primaryKey().references('digest_messages.id'))
+      .addColumn('message_id', ref, (c) => c.primaryKey().references('digest_messages.id'))
       .addColumn('html', 'text', (c) => c.notNull())
       .addColumn('text', 'text', (c) => c.notNull())
       .addColumn('headers', 'text', (c) => c.notNull())
@@ -71,9 +73,9 @@ export const digestMigration: Migration = {
 
     await db.schema
       .createTable('digest_sent_papers')
-      .addColumn('subscriber_id', 'integer', (c) => c.notNull())
+      .addColumn('subscriber_id', ref, (c) => c.notNull())
       .addColumn('paper_id', 'text', (c) => c.notNull())
-      .addColumn('edition_id', 'integer', (c) => c.notNull().references('digest_editions.id'))
+      .addColumn('edition_id', ref, (c) => c.notNull().references('digest_editions.id'))
       .addPrimaryKeyConstraint('digest_sent_papers_pk', ['subscriber_id', 'paper_id'])
       .execute();
 
