@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTempContext, type TempContext } from '../../test/support/temp-context.js';
+import { createDialectContext, DIALECTS } from '../../test/dialects.js';
+import type { TempContext } from '../../test/support/temp-context.js';
 import { addPapers } from '../../test/support/trending-papers.js';
 import { isBot } from './bots.js';
 import { trendingDb } from './trending-tables.js';
@@ -43,11 +44,11 @@ describe('isBot', () => {
   ])('%s is a person', (ua) => expect(isBot(ua)).toBe(false));
 });
 
-describe('views', () => {
+describe.each(DIALECTS)('views on $name', (dialect) => {
   let ctx: TempContext;
   let seq: number;
   beforeEach(async () => {
-    ctx = await createTempContext();
+    ctx = await createDialectContext(dialect);
     seq = (await addPapers(ctx.database.db, [{ id: '2611.00003' }]))[0]!;
   });
   afterEach(async () => ctx.dispose());

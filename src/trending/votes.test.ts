@@ -1,18 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTempContext, type TempContext } from '../../test/support/temp-context.js';
+import { createDialectContext, DIALECTS } from '../../test/dialects.js';
+import type { TempContext } from '../../test/support/temp-context.js';
 import { addPapers } from '../../test/support/trending-papers.js';
 import { castVote, hasVoted, removeVote, removeVotesOfUser, voteCount, voteCounts } from './votes.js';
 
-let ctx: TempContext;
-let a: number;
-let b: number;
-beforeEach(async () => {
-  ctx = await createTempContext();
-  [a, b] = (await addPapers(ctx.database.db, [{ id: '2611.00001' }, { id: '2611.00002' }])) as [number, number];
-});
-afterEach(async () => ctx.dispose());
+describe.each(DIALECTS)('votes on $name', (dialect) => {
+  let ctx: TempContext;
+  let a: number;
+  let b: number;
+  beforeEach(async () => {
+    ctx = await createDialectContext(dialect);
+    [a, b] = (await addPapers(ctx.database.db, [{ id: '2611.00001' }, { id: '2611.00002' }])) as [number, number];
+  });
+  afterEach(async () => ctx.dispose());
 
-describe('votes', () => {
   it('counts one vote per user per paper', async () => {
     const db = ctx.database.db;
     expect(await castVote(db, 1, a)).toBe(true);
@@ -47,6 +48,6 @@ describe('votes', () => {
   });
 
   it('refuses a vote for a paper that does not exist', async () => {
-    await expect(castVote(ctx.database.db, 1, 424242)).rejects.toThrow(/FOREIGN KEY/);
+    await expect(castVote(ctx.database.db, 1, 424242)).rejects.toThrow(/foreign key/i);
   });
 });
