@@ -1,15 +1,17 @@
 /**
  * Hybrid search: one query, one ranking. Keyword relevance (BM25 over title,
  * abstract and authors, typo-expanded) and semantic similarity are fused by
- * reciprocal rank; an exact or navigational title match goes first.
+ * a confidence-weighted combination of their scores (fusion.ts); an exact or
+ * navigational title match goes first.
  */
-import { countPapers, findPaperById, findPapersBySeqs, type StoredPaper } from '../catalogue/paper-store.js';
+import { countPapers, findPaperById, findPapersBySeqs } from '../catalogue/paper-store.js';
 import { titleKey } from '../catalogue/identifiers.js';
 import type { Paper } from '../catalogue/paper.js';
 import type { DatabaseHandle } from '../db/connection.js';
-import { fuseRankings, type RankedList } from './fusion.js';
+import { fuseScores, type FusedHit, type FusionInput, type ScoredSeq } from './fusion.js';
 import { SqliteKeywordSearch } from './keyword/sqlite-keyword-search.js';
 import { parseQuery, type SearchQuery, type SortOrder } from './query/search-query.js';
+import { queryWordStems, titleHasEveryWord } from './query/title-coverage.js';
 import { matchesQueryFilters } from './search-filters.js';
 import { makeSnippet, snippetTerms } from './snippet.js';
 import { SpellingCorrector } from './spelling/spelling-corrector.js';
@@ -24,6 +26,8 @@ export interface SemanticSearcher {
   readonly ready: boolean;
   readonly status: { papers: number; rebuilding: boolean };
   search(text: string, k: number): Array<{ seq: number; score: number }>;
+  /** Similarity of the text to each of these papers (papers without a vector left out). */
+  similarities(text: string, seqs: readonly number[]): Map<number, number>;
   similarTo(seq: number, k: number): Array<{ seq: number; score: number }>;
   update(): Promise<number>;
   rebuild(): Promise<unknown>;
@@ -70,10 +74,8 @@ const MIN_CANDIDATES = 100;
 const MAX_CANDIDATES = 1000;
 // Semantic neighbours weaker than this share of the best one are noise, not results.
 const SEMANTIC_RELATIVE_FLOOR = 0.6;
-const TITLE_MATCH_BONUS = 1;
-/** Papers matching every query word, from which keyword evidence counts as strong. */
-const STRONG_KEYWORD_MATCHES = 10;
-const SECONDARY_SEMANTIC_WEIGHT = 0.5;
+// Fused scores are below 2: an exact or navigational title match goes before every other result.
+const TITLE_MATCH_BONUS = 2;
 
 export interface SearchServiceDeps {
   database: DatabaseHandle;
@@ -155,17 +157,33 @@ export class SearchService {
     });
   }
 
-  private async semanticRanking(query: SearchQuery, text: string, depth: number): Promise<StoredPaper[]> {
+  /** Adds to `papers` those of `seqs` it does not hold yet (one query). */
+  private async loadPapers(papers: Map<number, Paper>, seqs: readonly number[]): Promise<void> {
+    const missing = seqs.filter((seq) => !papers.has(seq));
+    if (missing.length === 0) return;
+    for (const stored of await findPapersBySeqs(this.deps.database.db, missing)) papers.set(stored.seq, stored.paper);
+  }
+
+  /** The nearest neighbours in meaning that obey the query's filters and exclusions (their papers land in `papers`). */
+  private async semanticNeighbours(query: SearchQuery, text: string, depth: number, papers: Map<number, Paper>): Promise<ScoredSeq[]> {
     const semantic = this.deps.semantic;
     if (!semantic?.ready || text.trim() === '') return [];
     const hits = semantic.search(text, depth);
     const best = hits[0]?.score ?? 0;
     const strong = hits.filter((h) => h.score > 0 && h.score >= best * SEMANTIC_RELATIVE_FLOOR);
-    const papers = new Map((await findPapersBySeqs(this.deps.database.db, strong.map((h) => h.seq))).map((p) => [p.seq, p]));
-    return strong.flatMap((h) => {
-      const stored = papers.get(h.seq);
-      return stored && matchesQueryFilters(stored.paper, query) ? [stored] : [];
+    await this.loadPapers(papers, strong.map((h) => h.seq));
+    return strong.filter((h) => {
+      const paper = papers.get(h.seq);
+      return paper !== undefined && matchesQueryFilters(paper, query);
     });
+  }
+
+  /** Strict keyword hits with every query word in the title: the tier meaning does not reorder across. */
+  private async titleMatches(query: SearchQuery, expansions: Map<string, string[]>, keyword: NonNullable<FusionInput['keyword']>, papers: Map<number, Paper>): Promise<Set<number>> {
+    const strict = keyword.hits.slice(0, keyword.strictCount).map((h) => h.seq);
+    await this.loadPapers(papers, strict);
+    const words = queryWordStems(query, expansions);
+    return new Set(strict.filter((seq) => titleHasEveryWord(papers.get(seq)?.title ?? '', words)));
   }
 
   async search(request: SearchRequest): Promise<SearchResponse> {
@@ -177,26 +195,28 @@ export class SearchService {
     const expansions = this.expansions(query);
     const depth = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, request.offset + request.limit));
 
-    const lists: RankedList[] = [];
+    const input: FusionInput = { neighbours: [], similarity: new Map() };
+    const papers = new Map<number, Paper>();
     let total = 0;
     let totalIsLowerBound = false;
-    // When plenty of papers match every query word, the words are the best evidence and meaning
-    // mostly reorders the tail; when few do (a paraphrase), meaning counts as much as words.
-    let semanticWeight = 1;
     if (mode !== 'semantic') {
       const keyword = this.keywordRanking(query, expansions, depth);
-      lists.push({ name: 'keyword', seqs: keyword.hits.map((h) => h.seq), weight: 1 });
+      input.keyword = { hits: keyword.hits, strictCount: Math.min(keyword.strictTotal, keyword.hits.length) };
       total = keyword.total;
       totalIsLowerBound = keyword.totalCapped;
-      if (keyword.strictTotal >= STRONG_KEYWORD_MATCHES) semanticWeight = SECONDARY_SEMANTIC_WEIGHT;
     }
-    const semantic = mode !== 'keyword' && sort !== 'newest' ? await this.semanticRanking(query, this.semanticText(query, expansions), depth) : [];
-    if (semantic.length > 0) lists.push({ name: 'semantic', seqs: semantic.map((s) => s.seq), weight: semanticWeight });
+    if (mode !== 'keyword' && sort !== 'newest') {
+      const text = this.semanticText(query, expansions);
+      input.neighbours = await this.semanticNeighbours(query, text, depth, papers);
+      if (input.keyword && this.deps.semantic?.ready) {
+        input.similarity = this.deps.semantic.similarities(text, input.keyword.hits.map((h) => h.seq));
+        input.titleMatches = await this.titleMatches(query, expansions, input.keyword, papers);
+      }
+    }
 
-    const fused = fuseRankings(lists);
-    const keywordSeqs = new Set(lists.find((l) => l.name === 'keyword')?.seqs ?? []);
-    total += fused.filter((f) => !keywordSeqs.has(f.seq)).length;
-    const papers = new Map((await findPapersBySeqs(this.deps.database.db, fused.slice(0, depth).map((f) => f.seq))).map((p) => [p.seq, p.paper]));
+    const fused = fuseScores(input);
+    total += fused.filter((f) => !f.matchedBy.includes('keyword')).length;
+    await this.loadPapers(papers, fused.slice(0, depth).map((f) => f.seq));
     const ranked = this.finalOrder(fused, papers, query, sort);
     const terms = snippetTerms(query.terms.filter((t) => !t.negated).flatMap((t) => tokenize(t.text)).flatMap((w) => [w, ...(expansions.get(w) ?? [])]));
     const results = ranked
@@ -206,7 +226,7 @@ export class SearchService {
   }
 
   /** Exact or navigational title matches ("AWQ" for "AWQ: Activation-aware …") go first; `newest` sorts by date. */
-  private finalOrder(fused: ReturnType<typeof fuseRankings>, papers: Map<number, Paper>, query: SearchQuery, sort: SortOrder) {
+  private finalOrder(fused: FusedHit[], papers: Map<number, Paper>, query: SearchQuery, sort: SortOrder) {
     const text = titleKey(query.terms.filter((t) => !t.negated).map((t) => t.text).join(' '));
     const out = fused.flatMap((hit) => {
       const paper = papers.get(hit.seq);

@@ -178,7 +178,8 @@ export class SqliteKeywordSearch {
     if (widePass) {
       const seen = new Set(hits.map((h) => h.seq));
       // Widened hits rank after every strict hit: matching all words is the stronger signal.
-      const floor = hits.length > 0 ? Math.min(...hits.map((h) => h.score)) : 0;
+      // (With no strict hit there is nothing to rank after: widened hits keep their own scores.)
+      const floor = hits.length > 0 ? Math.min(...hits.map((h) => h.score)) : Infinity;
       for (const hit of widePass.hits) {
         if (seen.has(hit.seq)) continue;
         hits.push({ seq: hit.seq, score: Math.min(hit.score, floor) - 1e-6 * hits.length });

@@ -98,6 +98,21 @@ export class SemanticIndex {
     return vector.some((x) => x !== 0) ? this.index.search(vector, k, filter) : [];
   }
 
+  /** Similarity of free text to each of these papers (papers without a vector are left out): lets hybrid search weigh meaning for every keyword candidate, not only the nearest neighbours. */
+  similarities(text: string, seqs: readonly number[]): Map<number, number> {
+    const out = new Map<number, number>();
+    if (!this.model || !this.index) return out;
+    const vector = this.model.embed(text);
+    for (const seq of seqs) {
+      const paper = this.index.vectorOf(seq);
+      if (!paper) continue;
+      let dot = 0;
+      for (let i = 0; i < paper.length; i++) dot += paper[i]! * vector[i]!;
+      out.set(seq, dot);
+    }
+    return out;
+  }
+
   /** `search` by scanning every vector: the reference that measures the graph's recall (slow on big indexes). */
   searchExact(text: string, k: number, filter?: (seq: number) => boolean): SearchHit[] {
     if (!this.model || !this.index) return [];
