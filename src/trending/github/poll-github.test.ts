@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFixtureServer, FIXTURES_DIR, type FixtureServer, type RecordedRequest } from '../../../test/support/fixture-server.js';
+import { createDialectContext, DIALECTS, type TestDialect } from '../../../test/dialects.js';
 import { createTempContext, type TempContext } from '../../../test/support/temp-context.js';
 import { addPapers } from '../../../test/support/trending-papers.js';
 import { TrendingService } from '../trending-service.js';
@@ -25,6 +26,8 @@ const json = (body: string, status = 200, headers: Record<string, string> = {}) 
 
 let server: FixtureServer | undefined;
 let ctx: TempContext | undefined;
+/** The database setUp opens: each describe.each(DIALECTS) block sets its own. */
+let dialect: TestDialect = DIALECTS[0]!;
 afterEach(async () => {
   await ctx?.dispose();
   await server?.close();
@@ -48,7 +51,7 @@ async function setUp(env: Record<string, string> = { GITHUB_TOKEN: 'ghp_testtoke
     { path: '/rate_limit', respond: rateLimit },
     ...REPOS.map((repo) => ({ path: `/repos/${repo}`, respond: () => api.special[repo] ?? json(withStars(api.stars[repo] ?? 27)) })),
   ]);
-  ctx = await createTempContext({ GITHUB_API_URL: server.url, ...env });
+  ctx = await createDialectContext(dialect, { GITHUB_API_URL: server.url, ...env });
   return api;
 }
 
@@ -56,7 +59,11 @@ const repoRequests = () => (server?.requests ?? []).filter((r: RecordedRequest) 
 const poll = (now: () => Date, extra: Parameters<typeof pollGithubStars>[1] = {}) => pollGithubStars(ctx!, { now, ...extra });
 const snapshots = () => trendingDb(ctx!.database.db).selectFrom('repo_star_snapshots').selectAll().orderBy('observed_at').execute();
 
-describe('pollGithubStars', () => {
+describe.each(DIALECTS)('pollGithubStars on $name', (each) => {
+  beforeEach(() => {
+    dialect = each;
+  });
+
   it('snapshots star counts when they change, and trending scores the growth', async () => {
     const api = await setUp();
     const [seq] = await addPapers(ctx!.database.db, [
