@@ -33,6 +33,7 @@ export async function paperHistory(db: Kysely<Database>, seq: number, fromDay: s
       .where('paper_seq', '=', seq)
       .where('created_at', '>=', fromDay)
       .groupBy(sql`substr(created_at, 1, 10)`)
+      .orderBy('day')
       .execute(),
     tdb
       .selectFrom('paper_views')
@@ -40,6 +41,7 @@ export async function paperHistory(db: Kysely<Database>, seq: number, fromDay: s
       .where('paper_seq', '=', seq)
       .where('day', '>=', fromDay)
       .groupBy('day')
+      .orderBy('day')
       .execute(),
     tdb
       .selectFrom('repo_star_snapshots')
