@@ -62,9 +62,9 @@ export function compileFtsMatch(query: SearchQuery, opts: CompileOptions): strin
   const exclusions: string[] = [];
   if (negatives.length > 0) exclusions.push(`${columns} : (${negatives.join(' OR ')})`);
   if (opts.includeFilters ?? true) {
-    parts.push(...filterParts(boundedFilters(query.filters, opts.maxTerms), opts.currentYear ?? new Date().getUTCFullYear()));
-    // "Without code" has no tag of its own; it is the exclusion of the has-code tag.
-    if (query.filters.hasCode === false) exclusions.push(`search_tags : ${quoteFtsString(HAS_CODE_TAG)}`);
+    const plan = planFilters(query, opts);
+    parts.push(...filterParts(plan));
+    exclusions.push(...plan.excludedTags.map((tag) => `search_tags : ${quoteFtsString(tag)}`));
   }
   // FTS5's NOT is binary: exclusions alone cannot form a query.
   if (parts.length === 0) return null;
@@ -82,15 +82,32 @@ function columnSpec(columns: readonly TextColumn[] | undefined): string {
 
 /** A positive term: its phrase, OR-ed with its expansions (words only: a quoted phrase means exactly that). */
 function termExpr(term: QueryTerm, expansions: CompileOptions['expansions']): string | undefined {
-  const base = phraseOf(term.text);
-  if (!base || term.kind !== 'word' || !expansions || expansions.size === 0) return base;
-  const alternatives = new Set<string>();
+  const alternatives = termAlternatives(term, expansions).map((tokens) => quoteFtsString(tokens.join(' ')));
+  if (alternatives.length <= 1) return alternatives[0];
+  return `(${alternatives.join(' OR ')})`;
+}
+
+/**
+ * A positive term's token sequences, its own first, then those of its
+ * expansions (distinct, at most MAX_EXPANSIONS); empty when nothing in it is
+ * searchable. Shared by the FTS5 and PostgreSQL compilers.
+ */
+export function termAlternatives(term: QueryTerm, expansions: CompileOptions['expansions']): string[][] {
+  const base = tokenize(term.text);
+  if (base.length === 0) return [];
+  if (term.kind !== 'word' || !expansions || expansions.size === 0) return [base];
+  const seen = new Set([base.join(' ')]);
+  const out = [base];
   for (const variant of variants(term.text, expansions)) {
-    const phrase = phraseOf(variant);
-    if (phrase && phrase !== base) alternatives.add(phrase);
-    if (alternatives.size >= MAX_EXPANSIONS) break;
+    const tokens = tokenize(variant);
+    const key = tokens.join(' ');
+    if (tokens.length > 0 && !seen.has(key)) {
+      seen.add(key);
+      out.push(tokens);
+    }
+    if (out.length > MAX_EXPANSIONS) break;
   }
-  return alternatives.size === 0 ? base : `(${[base, ...alternatives].join(' OR ')})`;
+  return out;
 }
 
 /**
@@ -118,18 +135,35 @@ function boundedFilters(filters: SearchFilters, maxTerms = DEFAULT_MAX_TERMS): S
   };
 }
 
-/** The filter conjuncts: each one narrows, alternatives inside one are OR-ed. */
-function filterParts(filters: SearchFilters, currentYear: number): string[] {
-  const parts: string[] = [];
-  for (const author of filters.authors) {
-    const phrase = phraseOf(author);
-    if (phrase) parts.push(`authors : (${phrase})`);
-  }
+/** The filters as index terms, for any dialect's compiler. */
+export interface FilterPlan {
+  /** Author names as token sequences: each must match the authors field. */
+  authors: string[][];
+  /** Groups of filter tags: each group must match, any tag within it. */
+  tagGroups: string[][];
+  /** Tags that must not match ("has:no-code"). */
+  excludedTags: string[];
+}
+
+export function planFilters(query: SearchQuery, opts: Pick<CompileOptions, 'maxTerms' | 'currentYear'> = {}): FilterPlan {
+  const filters = boundedFilters(query.filters, opts.maxTerms);
+  const authors = filters.authors.map((author) => tokenize(author)).filter((tokens) => tokens.length > 0);
+  const tagGroups: string[][] = [];
   const categories = unique(filters.categories.map(categoryFilterTag).filter((t): t is string => t !== undefined));
-  if (categories.length > 0) parts.push(tagGroup(categories));
-  const years = yearTags(filters, currentYear);
-  if (years.length > 0) parts.push(tagGroup(years));
-  if (filters.hasCode === true) parts.push(`search_tags : ${quoteFtsString(HAS_CODE_TAG)}`);
+  if (categories.length > 0) tagGroups.push(categories);
+  const years = yearTags(filters, opts.currentYear ?? new Date().getUTCFullYear());
+  if (years.length > 0) tagGroups.push(years);
+  if (filters.hasCode === true) tagGroups.push([HAS_CODE_TAG]);
+  // "Without code" has no tag of its own; it is the exclusion of the has-code tag.
+  return { authors, tagGroups, excludedTags: filters.hasCode === false ? [HAS_CODE_TAG] : [] };
+}
+
+/** The filter conjuncts: each one narrows, alternatives inside one are OR-ed. */
+function filterParts(plan: FilterPlan): string[] {
+  const parts = plan.authors.map((tokens) => `authors : (${quoteFtsString(tokens.join(' '))})`);
+  for (const group of plan.tagGroups) {
+    parts.push(group.length === 1 && group[0] === HAS_CODE_TAG ? `search_tags : ${quoteFtsString(HAS_CODE_TAG)}` : tagGroup(group));
+  }
   return parts;
 }
 
