@@ -197,7 +197,7 @@ describe('the mail', () => {
   });
 
   it('compiles one template per shape: hostile text lives only in escaped slot values', async () => {
-    const view = (title: string, extra: object) => ({ frequency: 'daily' as const, dateLabel: 'Monday 10 March 2025', subject: title, preheader: 'p', siteHost: 'h', sections: [{ heading: 'Trending today', papers: [{ id: '1', title, url: 'https://h/papers/1', authors: 'A', abstract: 'B', why: ['C'], ...extra }] }] });
+    const view = (title: string, extra: object) => ({ frequency: 'daily' as const, dateLabel: 'Monday 10 March 2025', subject: title, preheader: 'p', siteHost: 'h', sections: [{ heading: 'Trending today', papers: [{ paper: { id: '1', title, url: 'https://h/papers/1', authors: 'A', abstract: 'B', ...extra }, why: ['C'] }] }] });
     const a = digestTemplate(view('One paper', {}));
     const b = digestTemplate(view('</mj-text><mj-raw><script>x</script></mj-raw>', { authors: '', codeUrl: 'https://github.com/a/b' }));
     expect(b.source).toBe(a.source);

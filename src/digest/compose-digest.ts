@@ -13,7 +13,7 @@ import { findSubscriberById, listTopics, type Subscriber } from '../subscribers/
 import { isValidTimeZone } from '../subscribers/time-zones.js';
 import type { TrendingProvider } from '../trending/trending-provider.js';
 import { digestHeaders } from './compose-headers.js';
-import { MemoTrending, TtlMemo } from './compose-memo.js';
+import { MemoTrending, SelectionMemo } from './compose-memo.js';
 import { editionPeriod } from './compose-period.js';
 import { selectPapers, type DigestItem, type SelectionDeps } from './compose-selection.js';
 import type { ComposedDigest, DigestComposer, DueSubscriber, EditionKey } from './delivery-types.js';
@@ -35,9 +35,17 @@ export interface ComposerDeps {
 
 const dateLabels = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-/** "Monday 10 March 2025" for an edition date (a calendar date, so formatted in UTC). */
+const labelsByDate = new Map<string, string>();
+
+/** "Monday 10 March 2025" for an edition date (a calendar date, so formatted in UTC; every mail of an edition asks). */
 function dateLabel(date: string): string {
-  return dateLabels.format(new Date(`${date}T00:00:00Z`)).replace(',', '');
+  let label = labelsByDate.get(date);
+  if (label === undefined) {
+    label = dateLabels.format(new Date(`${date}T00:00:00Z`)).replace(',', '');
+    if (labelsByDate.size > 1000) labelsByDate.clear();
+    labelsByDate.set(date, label);
+  }
+  return label;
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
@@ -62,7 +70,7 @@ export class SubscriberDigestComposer implements DigestComposer {
   constructor(private readonly deps: ComposerDeps) {
     this.links = new SubscriberLinks(deps.tokens, deps.config);
     this.clock = deps.clock ?? (() => new Date());
-    this.selection = { db: deps.db, search: deps.search, trending: deps.trending ? new MemoTrending(deps.trending) : undefined, topicMatches: new TtlMemo<string[]>(5000) };
+    this.selection = { db: deps.db, search: deps.search, trending: deps.trending ? new MemoTrending(deps.trending) : undefined, memo: new SelectionMemo() };
   }
 
   /** The delivery engine's entry point: only confirmed subscribers get anything, read fresh (an unsubscribe a second ago counts). */

@@ -22,7 +22,7 @@ import type { SearchRequest, SearchResponse } from '../search/search-service.js'
 import type { Topic } from '../subscribers/preferences.js';
 import type { TrendingProvider } from '../trending/trending-provider.js';
 import type { EditionPeriod } from './compose-period.js';
-import type { TtlMemo } from './compose-memo.js';
+import type { SelectionMemo } from './compose-memo.js';
 import { alreadySentIds, formerIds, hasUndatedPapersIn, newestPapersInPeriod, papersByIds } from './compose-queries.js';
 import { isMuteTopic, topicQuery } from './compose-topics.js';
 
@@ -38,8 +38,8 @@ export interface SelectionDeps {
   db: Kysely<Database>;
   search?: { search(request: SearchRequest): Promise<SearchResponse> };
   trending?: TrendingProvider;
-  /** Shares a topic's matches between subscribers who follow the same topic. */
-  topicMatches?: TtlMemo<string[]>;
+  /** Shares what does not depend on the subscriber (a topic's matches, papers, former ids) between the mails of an edition. */
+  memo?: SelectionMemo;
 }
 
 export interface SelectionInput {
@@ -62,7 +62,35 @@ async function trendingCandidates(deps: SelectionDeps, period: EditionPeriod, po
     if (page.fallback !== 'newest') return page.entries.map((e) => ({ paper: e.paper, reason: { kind: 'trending', explanation: e.explanation } }));
   }
   // No activity to rank by: the period's newest papers, and the mail says so.
-  return (await newestPapersInPeriod(deps.db, period, pool)).map((paper) => ({ paper, reason: { kind: 'new' } }));
+  const newest = () => newestPapersInPeriod(deps.db, period, pool);
+  const papers = await (deps.memo ? deps.memo.periodPapers.get(`${period.start}|${period.end}|${pool}`, newest) : newest());
+  return papers.map((paper) => ({ paper, reason: { kind: 'new' } }));
+}
+
+function undatedPapersIn(deps: SelectionDeps, period: EditionPeriod): Promise<boolean> {
+  const ask = () => hasUndatedPapersIn(deps.db, period);
+  return deps.memo ? deps.memo.undatedIn.get(`${period.start}|${period.end}`, ask) : ask();
+}
+
+function papersWithIds(deps: SelectionDeps, ids: string[]): Promise<Map<string, Paper>> {
+  return deps.memo ? deps.memo.papers.getMany(ids, (missing) => papersByIds(deps.db, missing)) : papersByIds(deps.db, ids);
+}
+
+/** Former id → current id, for these papers. */
+async function formerIdsOf(deps: SelectionDeps, ids: string[]): Promise<Map<string, string>> {
+  if (!deps.memo) return formerIds(deps.db, ids);
+  const byPaper = await deps.memo.formerIds.getMany(
+    ids,
+    async (missing) => {
+      const grouped = new Map<string, string[]>();
+      for (const [alias, id] of await formerIds(deps.db, missing)) grouped.set(id, [...(grouped.get(id) ?? []), alias]);
+      return grouped;
+    },
+    [],
+  );
+  const out = new Map<string, string>();
+  for (const [id, aliases] of byPaper) for (const alias of aliases) out.set(alias, id);
+  return out;
 }
 
 function inPeriod(paper: Paper, period: EditionPeriod): boolean {
@@ -73,8 +101,8 @@ function inPeriod(paper: Paper, period: EditionPeriod): boolean {
 /** Ids matching one topic in the period, best first. Undated papers (which `after:` cannot see) are looked for only when some arrived. */
 async function searchTopic(deps: SelectionDeps, topic: Topic, period: EditionPeriod, limit: number, undated: boolean): Promise<string[]> {
   const compute = () => runTopicSearch(deps, topic, period, limit, undated);
-  if (!deps.topicMatches) return compute();
-  return deps.topicMatches.get(JSON.stringify([topic.kind, topic.value, period.afterDate, period.beforeDate, limit, undated]), compute);
+  if (!deps.memo) return compute();
+  return deps.memo.topicMatches.get(JSON.stringify([topic.kind, topic.value, period.afterDate, period.beforeDate, limit, undated]), compute);
 }
 
 async function runTopicSearch(deps: SelectionDeps, topic: Topic, period: EditionPeriod, limit: number, undated: boolean): Promise<string[]> {
@@ -94,10 +122,10 @@ async function runTopicSearch(deps: SelectionDeps, topic: Topic, period: Edition
 async function topicCandidates(deps: SelectionDeps, input: SelectionInput, pool: number): Promise<Candidate[]> {
   const topics = input.topics.filter((t) => !isMuteTopic(t));
   if (topics.length === 0 || !deps.search) return [];
-  const undated = await hasUndatedPapersIn(deps.db, input.period);
+  const undated = await undatedPapersIn(deps, input.period);
   const perTopic = Math.min(50, input.papersPerMail * 3);
   const lists = await Promise.all(topics.map((t) => searchTopic(deps, t, input.period, perTopic, undated)));
-  const papers = await papersByIds(deps.db, lists.flat());
+  const papers = await papersWithIds(deps, lists.flat());
   const out: Candidate[] = [];
   for (let rank = 0; out.length < pool && lists.some((l) => rank < l.length); rank++) {
     lists.forEach((list, i) => {
@@ -117,7 +145,7 @@ async function topicCandidates(deps: SelectionDeps, input: SelectionInput, pool:
 function mergeCandidates(candidates: Candidate[], section: DigestItem['section'], into: Map<string, DigestItem>, keys: Map<string, string>): DigestItem[] {
   const touched = new Set<DigestItem>();
   for (const { paper, reason } of candidates) {
-    const identity = [`id:${paper.id}`, paper.arxivId ? `arxiv:${paper.arxivId}` : '', titleIdentity(paper.title)].filter((k) => k !== '');
+    const identity = identityOf(paper);
     const knownAs = identity.map((k) => keys.get(k)).find((id) => id !== undefined);
     const existing = knownAs ? into.get(knownAs) : undefined;
     if (existing) {
@@ -133,16 +161,28 @@ function mergeCandidates(candidates: Candidate[], section: DigestItem['section']
   return [...touched];
 }
 
+/** Papers come from the edition's memo, shared by many mails: their identity keys are worked out once. */
+const identities = new WeakMap<Paper, string[]>();
+
+function identityOf(paper: Paper): string[] {
+  let keys = identities.get(paper);
+  if (!keys) {
+    keys = [`id:${paper.id}`, paper.arxivId ? `arxiv:${paper.arxivId}` : '', titleIdentity(paper.title)].filter((k) => k !== '');
+    identities.set(paper, keys);
+  }
+  return keys;
+}
+
 /** Titles identify a paper only when specific enough: two papers called "Introduction" are not one. */
 function titleIdentity(title: string): string {
   const key = titleKey(title);
   return key.split(' ').length >= 3 && key.length >= 16 ? `title:${key}` : '';
 }
 
-async function dropAlreadySent(db: Kysely<Database>, subscriberId: number, items: DigestItem[]): Promise<DigestItem[]> {
+async function dropAlreadySent(deps: SelectionDeps, subscriberId: number, items: DigestItem[]): Promise<DigestItem[]> {
   const ids = items.map((i) => i.paper.id);
-  const former = await formerIds(db, ids);
-  const sent = await alreadySentIds(db, subscriberId, [...ids, ...former.keys()]);
+  const former = await formerIdsOf(deps, ids);
+  const sent = await alreadySentIds(deps.db, subscriberId, [...ids, ...former.keys()]);
   const sentCurrent = new Set([...sent].map((id) => former.get(id) ?? id));
   return items.filter((i) => !sentCurrent.has(i.paper.id));
 }
@@ -158,7 +198,7 @@ export async function selectPapers(deps: SelectionDeps, input: SelectionInput): 
   const keys = new Map<string, string>();
   const trendingItems = mergeCandidates(trending.filter(allowed), 'trending', items, keys);
   const topicItems = mergeCandidates(topical.filter(allowed), 'topics', items, keys);
-  const fresh = new Set((await dropAlreadySent(deps.db, input.subscriberId, [...items.values()])).map((i) => i.paper.id));
+  const fresh = new Set((await dropAlreadySent(deps, input.subscriberId, [...items.values()])).map((i) => i.paper.id));
   const freshTrending = trendingItems.filter((i) => fresh.has(i.paper.id));
   const freshTopics = topicItems.filter((i) => fresh.has(i.paper.id));
   return allocate(freshTrending, freshTopics, n);

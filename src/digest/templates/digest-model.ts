@@ -9,14 +9,24 @@ import type { DigestItem, Reason } from '../compose-selection.js';
 import { describeTopic } from '../compose-topics.js';
 import type { DigestFrequency } from '../delivery-types.js';
 
+/**
+ * A paper as every mail shows it. One object per paper (and site URL), shared
+ * by all the mails the paper appears in, so renderers may keep what they make
+ * of it by identity; never modified once made.
+ */
+export interface PaperFace {
+  readonly id: string;
+  readonly title: string;
+  readonly url: string;
+  readonly authors: string;
+  readonly abstract: string;
+  readonly codeUrl?: string;
+  readonly arxivUrl?: string;
+}
+
 export interface DigestPaperView {
-  id: string;
-  title: string;
-  url: string;
-  authors: string;
-  abstract: string;
-  codeUrl?: string;
-  arxivUrl?: string;
+  paper: PaperFace;
+  /** Why this subscriber gets it (trending, their topic…): differs between mails. */
   why: string[];
 }
 
@@ -98,19 +108,28 @@ function whyLines(item: DigestItem, frequency: DigestFrequency): string[] {
   return ordered.map((r) => reasonText(r, frequency));
 }
 
-export function paperView(item: DigestItem, siteUrl: string, frequency: DigestFrequency): DigestPaperView {
-  const paper: Paper = item.paper;
-  return {
+/** Papers come from the composer's edition memo, shared by many mails: each is cleaned up once, into one face. */
+const faces = new WeakMap<Paper, { siteUrl: string; face: PaperFace }>();
+
+function paperFace(paper: Paper, siteUrl: string): PaperFace {
+  const hit = faces.get(paper);
+  if (hit && hit.siteUrl === siteUrl) return hit.face;
+  const face: PaperFace = {
     id: paper.id,
     title: cleanInline(paper.title),
     url: `${siteUrl}${paperPath(paper.id)}`,
     authors: trimAuthors(paper.authors),
-    // Only the start is shown: cleaning a whole long abstract per recipient would be wasted work.
+    // Only the start is shown: cleaning a whole long abstract would be wasted work.
     abstract: truncate(cleanInline(paper.abstract?.slice(0, ABSTRACT_CHARS * 3)), ABSTRACT_CHARS),
     codeUrl: safeHttpUrl(paper.codeUrls[0]),
     arxivUrl: safeHttpUrl(paper.absUrl),
-    why: whyLines(item, frequency),
   };
+  faces.set(paper, { siteUrl, face });
+  return face;
+}
+
+export function paperView(item: DigestItem, siteUrl: string, frequency: DigestFrequency): DigestPaperView {
+  return { paper: paperFace(item.paper, siteUrl), why: whyLines(item, frequency) };
 }
 
 export function sectionsFor(items: DigestItem[], siteUrl: string, frequency: DigestFrequency): DigestSectionView[] {
