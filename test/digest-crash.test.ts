@@ -7,12 +7,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, type TestDialect } from './dialects.js';
 import type { EditionKey } from '../src/digest/delivery-types.js';
 import { composeEdition } from '../src/digest/edition-compose.js';
 import { editionEndsEverywhere } from '../src/digest/edition-key.js';
 import { subscribers } from './support/digest-fixtures.js';
-import { digestHarness, type DigestHarness } from './support/digest-harness.js';
+import { digestHarness as digestHarnessOn, type DigestHarness } from './support/digest-harness.js';
+
+/** The database each describe.each(DIALECTS) block runs on. */
+let dialect: TestDialect = DIALECTS[0]!;
+const digestHarness = (...[list, opts]: Parameters<typeof digestHarnessOn>) => digestHarnessOn(list, { ...opts, dialect });
 
 const EDITION: EditionKey = { date: '2025-05-02', frequency: 'daily' };
 const WORKER = join(process.cwd(), 'test', 'support', 'digest-crash-worker.mjs');
@@ -65,7 +70,11 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
-describe('delivery worker processes', () => {
+describe.each(DIALECTS)('delivery worker processes on $name', (each) => {
+  beforeEach(() => {
+    dialect = each;
+  });
+
   it('killed mid-batch leave at most `concurrency` messages unknown, never resends them, and the rest arrive exactly once', async () => {
     h = await digestHarness(subscribers(SUBSCRIBERS), { settings: { concurrency: CONCURRENCY } });
     await composeEdition(h.runtime, EDITION, { now: editionEndsEverywhere(EDITION.date) });

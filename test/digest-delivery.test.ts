@@ -2,7 +2,8 @@
  * Digest delivery against a real SMTP server on loopback: what arrives, and
  * what happens when the server refuses, defers, rejects or dawdles.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, type TestDialect } from './dialects.js';
 import { digestDb } from '../src/digest/delivery-schema.js';
 import type { EditionKey } from '../src/digest/delivery-types.js';
 import { composeEdition } from '../src/digest/edition-compose.js';
@@ -11,7 +12,11 @@ import { deliverEdition } from '../src/digest/edition-deliver.js';
 import { acquireLease } from '../src/digest/scheduler-lock.js';
 import { digestMessageId, editionEndsEverywhere } from '../src/digest/edition-key.js';
 import { subscribers } from './support/digest-fixtures.js';
-import { digestHarness, type DigestHarness } from './support/digest-harness.js';
+import { digestHarness as digestHarnessOn, type DigestHarness } from './support/digest-harness.js';
+
+/** The database each describe.each(DIALECTS) block runs on. */
+let dialect: TestDialect = DIALECTS[0]!;
+const digestHarness = (...[list, opts]: Parameters<typeof digestHarnessOn>) => digestHarnessOn(list, { ...opts, dialect });
 import { freePort } from './support/smtp-sink.js';
 
 const EDITION: EditionKey = { date: '2025-03-14', frequency: 'daily' };
@@ -29,7 +34,11 @@ async function composeAndDeliver(harness: DigestHarness, wait = false) {
   return { composed, delivered };
 }
 
-describe('digest delivery over SMTP', () => {
+describe.each(DIALECTS)('digest delivery over SMTP on $name', (each) => {
+  beforeEach(() => {
+    dialect = each;
+  });
+
   it('delivers one multipart message per subscriber with the derived Message-ID and the composer’s headers', async () => {
     h = await digestHarness(subscribers(12));
     const { composed, delivered } = await composeAndDeliver(h);

@@ -4,14 +4,19 @@
  * processes (the lease). Two delivery workers sharing an edition are tested
  * with real processes in digest-crash.test.ts.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, type TestDialect } from './dialects.js';
 import { openDatabase, type DatabaseHandle } from '../src/db/connection.js';
 import type { EditionKey } from '../src/digest/delivery-types.js';
 import { runDigestTick, SCHEDULER_LEASE, type DigestRuntime } from '../src/digest/edition-job.js';
 import { acquireLease, releaseLease } from '../src/digest/scheduler-lock.js';
 import { SmtpTransport } from '../src/mail/smtp-transport.js';
 import { subscribers, type TestSubscriber } from './support/digest-fixtures.js';
-import { digestHarness, type DigestHarness } from './support/digest-harness.js';
+import { digestHarness as digestHarnessOn, type DigestHarness } from './support/digest-harness.js';
+
+/** The database each describe.each(DIALECTS) block runs on. */
+let dialect: TestDialect = DIALECTS[0]!;
+const digestHarness = (...[list, opts]: Parameters<typeof digestHarnessOn>) => digestHarnessOn(list, { ...opts, dialect });
 
 let h: DigestHarness | undefined;
 const extra: { close(): Promise<void> }[] = [];
@@ -31,7 +36,11 @@ async function secondRuntime(harness: DigestHarness, clock?: () => Date): Promis
   return { ...harness.runtime, database, mail, clock };
 }
 
-describe('the digest scheduler', () => {
+describe.each(DIALECTS)('the digest scheduler on $name', (each) => {
+  beforeEach(() => {
+    dialect = each;
+  });
+
   const people: TestSubscriber[] = [
     { id: 1, email: 'kiritimati@example.test', timezone: 'Pacific/Kiritimati', frequency: 'daily', sendHour: 8 },
     { id: 2, email: 'berlin@example.test', timezone: 'Europe/Berlin', frequency: 'daily', sendHour: 8 },
@@ -91,7 +100,11 @@ describe('the digest scheduler', () => {
   });
 });
 
-describe('leases', () => {
+describe.each(DIALECTS)('leases on $name', (each) => {
+  beforeEach(() => {
+    dialect = each;
+  });
+
   it('are taken, renewed by their holder, refused to others until expiry, and released', async () => {
     h = await digestHarness([]);
     const db = h.ctx.database.db;

@@ -11,6 +11,7 @@ import { SmtpTransport } from '../../src/mail/smtp-transport.js';
 import { ListAudience, SimpleComposer, testSettings, type TestSubscriber } from './digest-fixtures.js';
 import { SmtpSink, startSmtpSink } from './smtp-sink.js';
 import { createTempContext, type TempContext } from './temp-context.js';
+import { createDialectContext, type TestDialect } from '../dialects.js';
 
 export interface DigestHarness {
   ctx: TempContext;
@@ -37,9 +38,10 @@ export interface MessageRow {
 
 export async function digestHarness(
   list: TestSubscriber[],
-  opts: { settings?: Partial<DeliverySettings>; timeoutMs?: number; startSink?: boolean; sinkPort?: number } = {},
+  opts: { settings?: Partial<DeliverySettings>; timeoutMs?: number; startSink?: boolean; sinkPort?: number; dialect?: TestDialect } = {},
 ): Promise<DigestHarness> {
-  const ctx = await createTempContext();
+  // ctx.dbPath is the database's DATABASE_URL: a SQLite file, or a PostgreSQL URL with its own schema.
+  const ctx = opts.dialect ? await createDialectContext(opts.dialect) : await createTempContext();
   const sink = opts.startSink === false ? new SmtpSink(opts.sinkPort ?? 0) : await startSmtpSink({ port: opts.sinkPort });
   const settings = testSettings(opts.settings);
   const transport = new SmtpTransport({ url: sink.url, poolSize: settings.concurrency, ratePerSecond: 0, timeoutMs: opts.timeoutMs ?? 2000 });
