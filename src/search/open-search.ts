@@ -15,13 +15,22 @@ export async function openSearch(database: DatabaseHandle, options: OpenSearchOp
 
 /** Rebuilds every search structure from the catalogue (`paperboy index rebuild`). */
 export async function rebuildSearchIndex(database: DatabaseHandle, options: OpenSearchOptions = {}): Promise<{ words: number; semantic: RebuildReport }> {
-  const words = await rebuildVocabulary(database.db);
   const semantic = await SemanticIndex.open(database, { log: options.log });
   try {
-    const report = await semantic.rebuild();
+    // The semantic rebuild trains its model in a worker thread for the first minute or so, leaving
+    // this thread idle: the vocabulary pass runs meanwhile (it yields between pages).
+    const [report, words] = await bothSettled(semantic.rebuild(), rebuildVocabulary(database.db));
     await semantic.persist();
     return { words, semantic: report };
   } finally {
     await semantic.close();
   }
+}
+
+/** Both results once both are done (neither is left running behind a failure of the other), or the first error. */
+async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }

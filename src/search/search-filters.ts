@@ -42,6 +42,9 @@ export function matchesQueryFilters(paper: Paper, query: SearchQuery): boolean {
   const { after, before } = dateBounds(query);
   if (after && (!paper.publishedAt || paper.publishedAt < after)) return false;
   if (before && (!paper.publishedAt || paper.publishedAt >= before)) return false;
+  // Stemming a whole abstract is the costly part: only exclusions need it.
+  const exclusions = query.terms.filter((t) => t.negated);
+  if (exclusions.length === 0) return true;
   const stems = paperStems(paper);
-  return !query.terms.some((t) => t.negated && mentions(paper, stems, t.text, t.kind === 'phrase'));
+  return !exclusions.some((t) => mentions(paper, stems, t.text, t.kind === 'phrase'));
 }

@@ -3,31 +3,27 @@
  * titles and abstracts with the number of papers that use it. Typo
  * correction proposes only words that really occur in the catalogue.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Executor } from '../../catalogue/paper-store.js';
-import { tokenize } from '../text/tokenize.js';
+import { WordCounter } from './word-counter.js';
 
 const STATE_ID = 'vocabulary';
-const PAGE = 5000;
+// A page is counted in tens of milliseconds, then the event loop gets a turn (searches, a rebuild's worker messages).
+const PAGE = 1000;
 const WRITE_CHUNK = 400;
 
-/** Words of one paper, each counted once. */
-export function paperWords(title: string, abstract: string | null): Set<string> {
-  const words = new Set<string>();
-  for (const w of tokenize(`${title} ${abstract ?? ''}`)) if (w.length >= 3 && w.length <= 40 && !/^\d+$/.test(w)) words.add(w);
-  return words;
-}
-
 async function countWordsAfter(db: Executor, afterSeq: number): Promise<{ counts: Map<string, number>; maxSeq: number }> {
-  const counts = new Map<string, number>();
+  const counter = new WordCounter();
   let maxSeq = afterSeq;
   for (;;) {
     const rows = await db.selectFrom('papers').select(['seq', 'title', 'abstract']).where('seq', '>', maxSeq).orderBy('seq').limit(PAGE).execute();
     if (rows.length === 0) break;
-    for (const row of rows) for (const w of paperWords(row.title, row.abstract)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    for (const row of rows) counter.addPaper(row.title, row.abstract);
     maxSeq = rows[rows.length - 1]!.seq;
+    await yieldToEventLoop();
   }
-  return { counts, maxSeq };
+  return { counts: counter.counts(), maxSeq };
 }
 
 async function addCounts(db: Executor, counts: Map<string, number>): Promise<void> {
