@@ -1,15 +1,18 @@
 /** Who is due for an edition: time zones, send hours, weekends, weekly Mondays, status, batching, suspension. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDialectContext, DIALECTS, type TestDialect } from '../../test/dialects.js';
 import { seedSubscriber, type SubscriberSeed } from '../../test/support/subscription-fixtures.js';
-import { createTempContext, type TempContext } from '../../test/support/temp-context.js';
+import type { TempContext } from '../../test/support/temp-context.js';
 import { findSubscriberById } from '../subscribers/subscriber-store.js';
 import { zonedInstant } from '../subscribers/time-zones.js';
 import { SubscriberAudience } from './audience.js';
 import type { EditionKey } from './delivery-types.js';
 
 let ctx: TempContext;
+/** The database of the running describe.each(DIALECTS) block (set in its beforeAll, which runs before this beforeEach). */
+let dialect: TestDialect = DIALECTS[0]!;
 beforeEach(async () => {
-  ctx = await createTempContext();
+  ctx = await createDialectContext(dialect);
 });
 afterEach(() => ctx.dispose());
 
@@ -35,7 +38,11 @@ describe('zonedInstant', () => {
   });
 });
 
-describe('dueSubscribers', () => {
+describe.each(DIALECTS)('dueSubscribers on $name', (each) => {
+  beforeAll(() => {
+    dialect = each;
+  });
+
   it('includes a subscriber once their local send time on the edition date has come', async () => {
     await seed({ email: 'utc@x.org' }, { email: 'tokyo@x.org', timezone: 'Asia/Tokyo' }, { email: 'ny@x.org', timezone: 'America/New_York' }, { email: 'late@x.org', sendHour: 18 });
     expect(await dueEmails(MONDAY, '2025-03-09T22:59:00Z')).toEqual([]);
@@ -85,7 +92,11 @@ describe('dueSubscribers', () => {
   });
 });
 
-describe('suspend', () => {
+describe.each(DIALECTS)('suspend on $name', (each) => {
+  beforeAll(() => {
+    dialect = each;
+  });
+
   it('suspends a confirmed subscriber with the reason, idempotently, and leaves an unsubscribe alone', async () => {
     await seed({ email: 'bouncy@x.org' }, { email: 'gone@x.org', status: 'unsubscribed' });
     const audience = new SubscriberAudience(ctx.database.db);
