@@ -9,7 +9,7 @@ import { titleKey } from '../catalogue/identifiers.js';
 import type { Paper } from '../catalogue/paper.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { fuseScores, type FusedHit, type FusionInput, type ScoredSeq } from './fusion.js';
-import { SqliteKeywordSearch } from './keyword/sqlite-keyword-search.js';
+import { openKeywordEngine, type KeywordEngine } from './keyword/keyword-engine.js';
 import { parseQuery, type SearchQuery, type SortOrder } from './query/search-query.js';
 import { queryWordStems, titleHasEveryWord } from './query/title-coverage.js';
 import { matchesQueryFilters } from './search-filters.js';
@@ -85,11 +85,10 @@ export interface SearchServiceDeps {
 export class SearchService {
   private corrector = new SpellingCorrector([]);
   private paperCount = 0;
-  private readonly keyword: SqliteKeywordSearch;
+  private readonly keyword: KeywordEngine;
 
   private constructor(private readonly deps: SearchServiceDeps) {
-    if (!deps.database.sqlite) throw new Error('search needs the SQLite full-text index (PostgreSQL search is not available yet)');
-    this.keyword = new SqliteKeywordSearch(deps.database.sqlite);
+    this.keyword = openKeywordEngine(deps.database);
   }
 
   static async open(deps: SearchServiceDeps): Promise<SearchService> {
@@ -147,8 +146,8 @@ export class SearchService {
     return words.flatMap((w) => [w, ...(expansions.get(w) ?? [])]).join(' ');
   }
 
-  private keywordRanking(query: SearchQuery, expansions: Map<string, string[]>, depth: number) {
-    return this.keyword.search(query, {
+  private async keywordRanking(query: SearchQuery, expansions: Map<string, string[]>, depth: number) {
+    return await this.keyword.search(query, {
       limit: depth,
       sort: query.sort === 'newest' ? 'newest' : 'relevance',
       expansions,
@@ -200,7 +199,7 @@ export class SearchService {
     let total = 0;
     let totalIsLowerBound = false;
     if (mode !== 'semantic') {
-      const keyword = this.keywordRanking(query, expansions, depth);
+      const keyword = await this.keywordRanking(query, expansions, depth);
       input.keyword = { hits: keyword.hits, strictCount: Math.min(keyword.strictTotal, keyword.hits.length) };
       total = keyword.total;
       totalIsLowerBound = keyword.totalCapped;
@@ -253,7 +252,7 @@ export class SearchService {
     } else {
       // Without a semantic model, papers sharing the rarer title words are the best guess.
       const query = parseQuery(stored.paper.title);
-      const keyword = this.keyword.search({ ...query, terms: query.terms.slice(0, 12) }, { limit: limit + 1, sort: 'relevance', expansions: new Map(), docCount: (w) => this.corrector.docCount(w), paperCount: this.paperCount });
+      const keyword = await this.keyword.search({ ...query, terms: query.terms.slice(0, 12) }, { limit: limit + 1, sort: 'relevance', expansions: new Map(), docCount: (w) => this.corrector.docCount(w), paperCount: this.paperCount });
       seqs = keyword.hits.filter((h) => h.seq !== stored.seq);
     }
     const papers = new Map((await findPapersBySeqs(this.deps.database.db, seqs.map((s) => s.seq))).map((p) => [p.seq, p.paper]));
