@@ -73,7 +73,9 @@ export class SemanticIndex {
 
   /** Loads the active model and its index (from the cache if it is there, else from the database). */
   static async open(handle: Pick<DatabaseHandle, 'db' | 'location'>, options: SemanticIndexOptions = {}): Promise<SemanticIndex> {
-    const onDisk = handle.location !== ':memory:' && !options.cacheDir;
+    // The cache sits beside a SQLite file; a server database (a postgres:// location) has no
+    // directory of ours, so each instance builds its index from the stored vectors in a temporary one.
+    const onDisk = handle.location !== ':memory:' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(handle.location) && !options.cacheDir;
     const cacheDir = options.cacheDir ?? (onDisk ? join(dirname(handle.location), 'semantic-index') : mkdtempSync(join(tmpdir(), 'paperboy-semantic-')));
     mkdirSync(cacheDir, { recursive: true });
     const semantic = new SemanticIndex(handle, cacheDir, !onDisk && !options.cacheDir, options);
