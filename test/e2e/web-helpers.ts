@@ -12,6 +12,7 @@ import { ingestSource } from '../../src/ingest/run-ingest.js';
 import { openSearch } from '../../src/search/open-search.js';
 import { buildApp, type AppDeps } from '../../src/web/app.js';
 import { createTempContext, type TempContext } from '../support/temp-context.js';
+import { createDialectContext, type TestDialect } from '../dialects.js';
 
 export class Browser {
   readonly cookies = new Map<string, string>();
@@ -93,9 +94,9 @@ export interface SiteFixture {
   close(): Promise<void>;
 }
 
-/** A temporary database with the demo corpus and the app over it (not listening). */
-export async function createSite(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}): Promise<SiteFixture> {
-  const ctx = await createTempContext(env);
+/** A temporary database (SQLite, or the dialect given) with the demo corpus and the app over it (not listening). */
+export async function createSite(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}, dialect?: TestDialect): Promise<SiteFixture> {
+  const ctx = dialect ? await createDialectContext(dialect, env) : await createTempContext(env);
   await ingestSource(ctx.database, DEMO_CORPUS_PATH, { format: 'seed', http: ctx.http, log: () => {} });
   const app = await buildApp({ ...ctx, search: await openSearch(ctx.database), ...deps });
   return {
