@@ -25,17 +25,56 @@ const B = 0.75;
 // Typical lengths in words; used for length normalisation without a corpus pass.
 const AVERAGE_LENGTH = { title: 10, abstract: 160, authors: 8 };
 
-const stemCache = new Map<string, string>();
-const STEM_CACHE_MAX = 200_000;
+/** Word count of a field and the frequency of each query term in it. */
+interface FieldCounts {
+  length: number;
+  tf: number[];
+}
 
-function cachedStem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
-    s = stem(word);
-    stemCache.set(word, s);
+/**
+ * Which first letters the query's stems start with. A Porter stem keeps its
+ * word's first character, so a word starting with any other cannot match and
+ * is counted without being cut out, lower-cased and stemmed: most words of a
+ * candidate's title and authors are skipped that way.
+ */
+function firstCharacters(groups: QueryStems['groups']): Set<string> {
+  const out = new Set<string>();
+  for (const group of groups) for (const s of group.stems) if (s.length > 0) out.add(s[0]!);
+  return out;
+}
+
+function countStem(word: string, groups: QueryStems['groups'], tf: number[]): void {
+  const s = stem(word);
+  for (let g = 0; g < groups.length; g++) if (groups[g]!.stems.has(s)) tf[g]!++;
+}
+
+const isAsciiWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+
+/** The same words as `tokenize` (ASCII text is scanned in place; anything else goes through `tokenize`). */
+function fieldCounts(text: string, groups: QueryStems['groups'], firsts: Set<string>): FieldCounts {
+  const tf = new Array<number>(groups.length).fill(0);
+  let length = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return tokenizedCounts(text, groups, firsts);
+    if (!isAsciiWordChar(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && isAsciiWordChar(text.charCodeAt(i))) i++;
+    if (i < text.length && text.charCodeAt(i) >= 128) return tokenizedCounts(text, groups, firsts);
+    length++;
+    if (firsts.has(String.fromCharCode(c | (c >= 65 && c <= 90 ? 32 : 0)))) countStem(text.slice(start, i).toLowerCase(), groups, tf);
   }
-  return s;
+  return { length, tf };
+}
+
+function tokenizedCounts(text: string, groups: QueryStems['groups'], firsts: Set<string>): FieldCounts {
+  const tf = new Array<number>(groups.length).fill(0);
+  const words = tokenize(text);
+  for (const word of words) if (firsts.has(word[0]!)) countStem(word, groups, tf);
+  return { length: words.length, tf };
 }
 
 export function idf(docCount: number, paperCount: number): number {
@@ -43,39 +82,27 @@ export function idf(docCount: number, paperCount: number): number {
   return Math.log(1 + (n - docCount + 0.5) / (docCount + 0.5));
 }
 
-function fieldStems(text: string): string[] {
-  return tokenize(text).map(cachedStem);
-}
-
-function termFrequencies(stems: string[], groups: QueryStems['groups']): number[] {
-  const tf = new Array<number>(groups.length).fill(0);
-  for (const s of stems) {
-    for (let g = 0; g < groups.length; g++) if (groups[g]!.stems.has(s)) tf[g]!++;
-  }
-  return tf;
-}
-
 /** BM25F: field term frequencies are weighted and length-normalised, then saturated once per term. */
 export function scoreText(doc: ScoredText, query: QueryStems, fields: { abstract: boolean }): number {
-  const title = fieldStems(doc.title);
-  const authors = fieldStems(doc.authors);
-  const abstract = fields.abstract && doc.abstract ? fieldStems(doc.abstract) : [];
-  const parts: Array<[string[], number, number]> = [
-    [title, FIELD_WEIGHTS.title, AVERAGE_LENGTH.title],
-    [authors, FIELD_WEIGHTS.authors, AVERAGE_LENGTH.authors],
-    [abstract, FIELD_WEIGHTS.abstract, AVERAGE_LENGTH.abstract],
+  const groups = query.groups;
+  const firsts = firstCharacters(groups);
+  const parts: Array<[string | null, number, number]> = [
+    [doc.title, FIELD_WEIGHTS.title, AVERAGE_LENGTH.title],
+    [doc.authors, FIELD_WEIGHTS.authors, AVERAGE_LENGTH.authors],
+    [fields.abstract ? doc.abstract : null, FIELD_WEIGHTS.abstract, AVERAGE_LENGTH.abstract],
   ];
-  const weighted = new Array<number>(query.groups.length).fill(0);
-  for (const [stems, weight, average] of parts) {
-    if (stems.length === 0) continue;
-    const tf = termFrequencies(stems, query.groups);
-    const norm = 1 - B + (B * stems.length) / average;
+  const weighted = new Array<number>(groups.length).fill(0);
+  for (const [text, weight, average] of parts) {
+    if (!text) continue;
+    const { length, tf } = fieldCounts(text, groups, firsts);
+    if (length === 0) continue;
+    const norm = 1 - B + (B * length) / average;
     for (let g = 0; g < tf.length; g++) weighted[g]! += (weight * tf[g]!) / norm;
   }
   let score = 0;
   for (let g = 0; g < weighted.length; g++) {
     const w = weighted[g]!;
-    if (w > 0) score += query.groups[g]!.idf * ((w * (K1 + 1)) / (w + K1));
+    if (w > 0) score += groups[g]!.idf * ((w * (K1 + 1)) / (w + K1));
   }
   return score;
 }
