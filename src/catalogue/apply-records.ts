@@ -9,12 +9,13 @@ import { mergeRecord, paperFromRecord } from './merge.js';
 import type { Paper, PaperRecord, SignalObservation } from './paper.js';
 import {
   addAlias,
-  findByKeys,
-  insertPapers,
   insertSignals,
+  kyselyBatchWriter,
   latestSignalValues,
   updatePaper,
+  type BatchWriter,
   type Executor,
+  type MatchKeys,
 } from './paper-store.js';
 
 export interface ApplyCounts {
@@ -31,6 +32,8 @@ interface Entry {
   seq?: number;
   original?: Paper;
   paper: Paper;
+  /** titleKey(paper.title), kept with the paper: it is needed several times per record. */
+  titleKey: string;
   /** Latest known value per `${source}|${metric}`, stored or from earlier records of the batch. */
   signalValues: Map<string, number>;
   /** Signal observations that differ from the latest value and are to be stored. */
@@ -51,16 +54,16 @@ class BatchIndex {
 
   /** Re-index after a merge gave the paper an arXiv id or DOI it lacked. */
   index(entry: Entry): void {
-    const { arxivId, doi, title } = entry.paper;
+    const { arxivId, doi } = entry.paper;
     if (arxivId && !this.byArxiv.has(arxivId)) this.byArxiv.set(arxivId, entry);
     if (doi && !this.byDoi.has(doi)) this.byDoi.set(doi, entry);
-    const key = titleKey(title);
-    const list = this.byTitle.get(key) ?? [];
-    if (!list.includes(entry)) list.push(entry);
-    this.byTitle.set(key, list);
+    const list = this.byTitle.get(entry.titleKey);
+    if (!list) this.byTitle.set(entry.titleKey, [entry]);
+    else if (!list.includes(entry)) list.push(entry);
   }
 
-  match(record: PaperRecord): Entry | undefined {
+  /** `key` is titleKey(record.title). */
+  match(record: PaperRecord, key: string): Entry | undefined {
     if (record.arxivId) {
       const hit = this.byArxiv.get(record.arxivId);
       if (hit) return hit;
@@ -69,7 +72,6 @@ class BatchIndex {
       const hit = this.byDoi.get(record.doi);
       if (hit && compatible(hit.paper, record)) return hit;
     }
-    const key = titleKey(record.title);
     if (key.length < MIN_TITLE_KEY_LENGTH) return undefined;
     return this.byTitle.get(key)?.find((entry) => compatible(entry.paper, record));
   }
@@ -82,12 +84,18 @@ function compatible(paper: Paper, record: PaperRecord): boolean {
   return true;
 }
 
-function matchKeys(records: PaperRecord[]) {
-  return {
-    arxivIds: records.flatMap((r) => (r.arxivId ? [r.arxivId] : [])),
-    dois: records.flatMap((r) => (r.doi ? [r.doi] : [])),
-    titleKeys: records.map((r) => titleKey(r.title)).filter((k) => k.length >= MIN_TITLE_KEY_LENGTH),
-  };
+/** The arXiv ids of the records, and the DOIs and usable title keys of those at `positions`. */
+function matchKeys(records: PaperRecord[], keys: string[], positions: number[]): MatchKeys {
+  const arxivIds: string[] = [];
+  const dois: string[] = [];
+  const titleKeys: string[] = [];
+  for (const i of positions) {
+    const record = records[i]!;
+    if (record.doi) dois.push(record.doi);
+    if (keys[i]!.length >= MIN_TITLE_KEY_LENGTH) titleKeys.push(keys[i]!);
+  }
+  for (const record of records) if (record.arxivId) arxivIds.push(record.arxivId);
+  return { arxivIds: [...new Set(arxivIds)], dois: [...new Set(dois)], titleKeys: [...new Set(titleKeys)] };
 }
 
 /** Records the record's signals that differ from the latest known values; true if any did. */
@@ -103,13 +111,15 @@ function observeSignals(entry: Entry, record: PaperRecord): boolean {
   return changed;
 }
 
-async function loadStored(db: Executor, records: PaperRecord[], index: BatchIndex): Promise<void> {
+async function loadStored(db: Executor, writer: BatchWriter, records: PaperRecord[], keys: string[], index: BatchIndex): Promise<void> {
   // A record whose arXiv id is stored matches by it alone, so DOIs and titles
   // are looked up only for the others (usually none on a re-ingest).
-  const byArxiv = await findByKeys(db, { arxivIds: matchKeys(records).arxivIds, dois: [], titleKeys: [] });
+  const { arxivIds } = matchKeys(records, keys, []);
+  const byArxiv = arxivIds.length > 0 ? await writer.findByKeys({ arxivIds, dois: [], titleKeys: [] }) : [];
   const known = new Set(byArxiv.map((s) => s.paper.arxivId));
-  const rest = records.filter((r) => !r.arxivId || !known.has(r.arxivId));
-  const others = rest.length > 0 ? await findByKeys(db, { ...matchKeys(rest), arxivIds: [] }) : [];
+  const rest = records.flatMap((r, i) => (!r.arxivId || !known.has(r.arxivId) ? [i] : []));
+  const { dois, titleKeys } = matchKeys(records, keys, rest);
+  const others = dois.length + titleKeys.length > 0 ? await writer.findByKeys({ arxivIds: [], dois, titleKeys }) : [];
   const seen = new Set(byArxiv.map((s) => s.seq));
   const stored = [...byArxiv, ...others.filter((s) => !seen.has(s.seq))].sort((a, b) => a.seq - b.seq);
   const wantSignals = records.some((r) => r.signals && r.signals.length > 0);
@@ -119,19 +129,29 @@ async function loadStored(db: Executor, records: PaperRecord[], index: BatchInde
     for (const [key, value] of latest) {
       if (key.startsWith(`${seq}|`)) signalValues.set(key.slice(key.indexOf('|') + 1), value);
     }
-    index.add({ seq, original: paper, paper, signalValues, newSignals: [] });
+    index.add({ seq, original: paper, paper, titleKey: titleKey(paper.title), signalValues, newSignals: [] });
   }
 }
 
-export async function applyRecords(db: Executor, records: PaperRecord[], now: string): Promise<ApplyCounts> {
+/**
+ * `writer` does the lookups and inserts; by default the dialect-neutral Kysely
+ * queries on `db` (ingest passes the database's own, see batch-writer.ts).
+ */
+export async function applyRecords(
+  db: Executor,
+  records: PaperRecord[],
+  now: string,
+  writer: BatchWriter = kyselyBatchWriter(db),
+): Promise<ApplyCounts> {
   const counts: ApplyCounts = { new: 0, updated: 0, unchanged: 0 };
   if (records.length === 0) return counts;
   const index = new BatchIndex();
-  await loadStored(db, records, index);
-  for (const record of records) {
-    let entry = index.match(record);
+  const keys = records.map((r) => titleKey(r.title));
+  await loadStored(db, writer, records, keys, index);
+  for (const [i, record] of records.entries()) {
+    let entry = index.match(record, keys[i]!);
     if (!entry) {
-      entry = { paper: paperFromRecord(record, now), signalValues: new Map(), newSignals: [] };
+      entry = { paper: paperFromRecord(record, now), titleKey: keys[i]!, signalValues: new Map(), newSignals: [] };
       index.add(entry);
       observeSignals(entry, record);
       counts.new++;
@@ -141,20 +161,21 @@ export async function applyRecords(db: Executor, records: PaperRecord[], now: st
     const paperChanged = merged !== entry.paper;
     const signalsChanged = observeSignals(entry, record);
     if (paperChanged) {
+      if (merged.title !== entry.paper.title) entry.titleKey = titleKey(merged.title);
       entry.paper = merged;
       index.index(entry);
     }
     if (paperChanged || signalsChanged) counts.updated++;
     else counts.unchanged++;
   }
-  await writeEntries(db, index.entries);
+  await writeEntries(db, writer, index.entries);
   await insertSignals(db, index.entries.flatMap((e) => e.newSignals.map((s) => ({ seq: e.seq!, ...s }))), now);
   return counts;
 }
 
-async function writeEntries(db: Executor, entries: Entry[]): Promise<void> {
+async function writeEntries(db: Executor, writer: BatchWriter, entries: Entry[]): Promise<void> {
   const fresh = entries.filter((e) => e.seq === undefined);
-  const seqById = await insertPapers(db, fresh.map((e) => e.paper));
+  const seqById = await writer.insertPapers(fresh.map((e) => e.paper));
   for (const entry of fresh) entry.seq = seqById.get(entry.paper.id);
   for (const entry of entries) {
     if (!entry.original || entry.paper === entry.original) continue;

@@ -34,11 +34,19 @@ export function normalizeCodeUrl(host: string, owner: string, repo: string, thir
   return `https://${lowerHost}/${owner.toLowerCase()}/${name.toLowerCase()}`;
 }
 
+const CODE_HOSTS = ['github.com', 'gitlab.com', 'huggingface.co'];
+
+/** Cheap test that lets the (slow, unanchored) URL pattern skip most texts. */
+function mentionsCodeHost(text: string): boolean {
+  const lower = text.toLowerCase();
+  return CODE_HOSTS.some((host) => lower.includes(host));
+}
+
 /** All distinct repository URLs in the given texts, in order of first mention. */
 export function extractCodeUrls(...texts: Array<string | undefined | null>): string[] {
   const found = new Set<string>();
   for (const text of texts) {
-    if (!text) continue;
+    if (!text || !mentionsCodeHost(text)) continue;
     // arXiv wraps long lines; a URL broken by a newline is rejoined first.
     const joined = text.replace(/(github\.com|gitlab\.com|huggingface\.co)\/\s+/gi, '$1/');
     for (const m of joined.matchAll(REPO_URL)) {

@@ -42,12 +42,23 @@ export function normalizeDoi(raw: string | undefined | null): string | undefined
   return /^10\.\d{4,9}\/\S+$/.test(first) ? first : undefined;
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * A title reduced to what survives reformatting: case, accents, TeX markup,
  * punctuation and whitespace are dropped. Two records with the same key are
  * the same paper unless their arXiv ids or DOIs say otherwise.
  */
 export function titleKey(title: string): string {
+  // Most titles are plain ASCII, where NFKD, combining marks and Unicode
+  // classes reduce to their ASCII cases: the same key, several times faster.
+  if (PRINTABLE_ASCII.test(title)) {
+    return title
+      .toLowerCase()
+      .replace(/\\[a-z]+\s*/g, ' ')
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+  }
   return title
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')

@@ -47,6 +47,24 @@ export async function findByKeys(db: Executor, keys: MatchKeys): Promise<StoredP
   return [...found.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * The lookups and inserts that applying a batch of records needs, the part of
+ * ingest whose cost grows with the catalogue. This module's Kysely queries
+ * serve every dialect; SQLite has a faster one (sqlite-batch-writer.ts).
+ */
+export interface BatchWriter {
+  findByKeys(keys: MatchKeys): Promise<StoredPaper[]>;
+  /** Inserts new papers (and whatever keeps the full-text index in step); seq by paper id. */
+  insertPapers(papers: Paper[]): Promise<Map<string, number>>;
+}
+
+export function kyselyBatchWriter(db: Executor): BatchWriter {
+  return {
+    findByKeys: (keys) => findByKeys(db, keys),
+    insertPapers: (papers) => insertPapers(db, papers),
+  };
+}
+
 export async function insertPapers(db: Executor, papers: Paper[]): Promise<Map<string, number>> {
   const seqById = new Map<string, number>();
   for (const part of chunks(papers, INSERT_CHUNK)) {

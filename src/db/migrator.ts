@@ -11,6 +11,7 @@ import { accountsMigration } from './migrations/003-accounts.js';
 import { trendingMigration } from './migrations/004-trending.js';
 import { subscriptionsMigration } from './migrations/005-subscriptions.js';
 import { digestMigration } from './migrations/006-digest.js';
+import { ftsBulkWritesMigration } from './migrations/007-fts-bulk-writes.js';
 
 export interface Migration {
   version: number;
@@ -18,7 +19,7 @@ export interface Migration {
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration, accountsMigration, trendingMigration, subscriptionsMigration, digestMigration];
+export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration, accountsMigration, trendingMigration, subscriptionsMigration, digestMigration, ftsBulkWritesMigration];
 
 export class DatabaseTooNewError extends Error {
   constructor(dbVersion: number, codeVersion: number, location: string) {

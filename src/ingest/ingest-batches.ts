@@ -3,6 +3,7 @@
  * counted, records are applied in transactional batches.
  */
 import { applyRecords } from '../catalogue/apply-records.js';
+import { batchWriterFor } from '../catalogue/batch-writer.js';
 import type { ParsedItem, PaperRecord } from '../catalogue/paper.js';
 import type { Executor } from '../catalogue/paper-store.js';
 import type { DatabaseHandle } from '../db/connection.js';
@@ -63,8 +64,9 @@ export async function applyInTransaction(
   if (records.length === 0 && !alsoInTransaction) return counts;
   const now = new Date().toISOString();
   await handle.db.transaction().execute(async (trx) => {
+    const writer = batchWriterFor(handle, trx);
     for (let i = 0; i < records.length; i += batchSize) {
-      addCounts(counts, await applyRecords(trx, records.slice(i, i + batchSize), now));
+      addCounts(counts, await applyRecords(trx, records.slice(i, i + batchSize), now, writer));
     }
     await alsoInTransaction?.(trx);
   });

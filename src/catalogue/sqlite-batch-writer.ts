@@ -1,0 +1,106 @@
+/**
+ * SQLite's implementation of the catalogue's batch writes, on the raw
+ * better-sqlite3 connection: statements are prepared once per connection
+ * (Kysely would compile and prepare a multi-row insert for every batch), and
+ * new papers are indexed in FTS5 by this module, once per batch, instead of
+ * by the per-row insert trigger (see migration 007 for why that is faster and
+ * how the trigger stays in force for every other writer).
+ *
+ * It runs on the same connection as the caller's Kysely transaction, so its
+ * writes commit or roll back with the rest of the batch.
+ */
+import type SQLite from 'better-sqlite3';
+import type { Insertable } from 'kysely';
+import type { PapersTable } from '../db/schema.js';
+import type { BatchWriter, MatchKeys, StoredPaper } from './paper-store.js';
+import { paperToRow, rowToPaper, type PaperRow } from './paper-row.js';
+import type { Paper } from './paper.js';
+
+type PaperColumn = keyof Insertable<PapersTable>;
+
+const PAPER_COLUMNS = [
+  'id', 'arxiv_id', 'doi', 'title_key', 'title', 'abstract', 'authors', 'categories', 'primary_category',
+  'published_at', 'updated_at', 'version', 'journal_ref', 'comments', 'abs_url', 'pdf_url', 'code_urls',
+  'has_code', 'sources', 'search_tags', 'first_seen_at', 'last_seen_at',
+] as const satisfies readonly PaperColumn[];
+// Fails to compile when a column is added to the table but not to the list above.
+const allColumnsListed: Exclude<PaperColumn, (typeof PAPER_COLUMNS)[number] | 'seq'> extends never ? true : never = true;
+void allColumnsListed;
+
+const FTS_COLUMNS = ['title', 'abstract', 'authors', 'search_tags'] as const satisfies readonly PaperColumn[];
+
+interface Statements {
+  insertPaper: SQLite.Statement;
+  insertFullText: SQLite.Statement;
+  deferFullText: SQLite.Statement;
+  resumeFullText: SQLite.Statement;
+  byArxivId: SQLite.Statement;
+  byDoi: SQLite.Statement;
+  byTitleKey: SQLite.Statement;
+}
+
+const statementsByConnection = new WeakMap<SQLite.Database, Statements>();
+
+function prepare(sqlite: SQLite.Database): Statements {
+  // One JSON array parameter instead of an IN list: one statement whatever the batch size.
+  const byColumn = (column: string) => sqlite.prepare(`SELECT * FROM papers WHERE ${column} IN (SELECT value FROM json_each(?))`);
+  return {
+    insertPaper: sqlite.prepare(`INSERT INTO papers (${PAPER_COLUMNS.join(', ')}) VALUES (${PAPER_COLUMNS.map((c) => `@${c}`).join(', ')})`),
+    insertFullText: sqlite.prepare(`INSERT INTO papers_fts (rowid, ${FTS_COLUMNS.join(', ')}) VALUES (?, ${FTS_COLUMNS.map(() => '?').join(', ')})`),
+    deferFullText: sqlite.prepare('INSERT INTO papers_fts_deferred (writer) VALUES (1)'),
+    resumeFullText: sqlite.prepare('DELETE FROM papers_fts_deferred'),
+    byArxivId: byColumn('arxiv_id'),
+    byDoi: byColumn('doi'),
+    byTitleKey: byColumn('title_key'),
+  };
+}
+
+function statementsFor(sqlite: SQLite.Database): Statements {
+  let statements = statementsByConnection.get(sqlite);
+  if (!statements) {
+    statements = prepare(sqlite);
+    statementsByConnection.set(sqlite, statements);
+  }
+  return statements;
+}
+
+export class SqliteBatchWriter implements BatchWriter {
+  private readonly statements: Statements;
+
+  constructor(private readonly sqlite: SQLite.Database) {
+    this.statements = statementsFor(sqlite);
+  }
+
+  async findByKeys(keys: MatchKeys): Promise<StoredPaper[]> {
+    const found = new Map<number, StoredPaper>();
+    const lookups: Array<[SQLite.Statement, string[]]> = [
+      [this.statements.byArxivId, keys.arxivIds],
+      [this.statements.byDoi, keys.dois],
+      [this.statements.byTitleKey, keys.titleKeys],
+    ];
+    for (const [statement, values] of lookups) {
+      if (values.length === 0) continue;
+      for (const row of statement.all(JSON.stringify(values)) as PaperRow[]) {
+        if (!found.has(row.seq)) found.set(row.seq, { seq: row.seq, paper: rowToPaper(row) });
+      }
+    }
+    return [...found.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  async insertPapers(papers: Paper[]): Promise<Map<string, number>> {
+    const seqById = new Map<string, number>();
+    if (papers.length === 0) return seqById;
+    if (!this.sqlite.inTransaction) throw new Error('SqliteBatchWriter writes only inside the caller’s transaction');
+    const { insertPaper, insertFullText, deferFullText, resumeFullText } = this.statements;
+    const rows = papers.map(paperToRow);
+    const seqs: number[] = [];
+    deferFullText.run();
+    // Every paper first, then every index entry: FTS5 flushes its pending
+    // terms at each savepoint, and the insert trigger makes each paper insert one.
+    for (const row of rows) seqs.push(Number(insertPaper.run(row).lastInsertRowid));
+    rows.forEach((row, i) => insertFullText.run(seqs[i], row.title, row.abstract, row.authors, row.search_tags));
+    resumeFullText.run();
+    rows.forEach((row, i) => seqById.set(row.id, seqs[i]!));
+    return seqById;
+  }
+}
