@@ -8,6 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../src/db/connection.js';
+import { SubscriberAudience } from '../src/digest/audience.js';
 import type { DeliverySettings } from '../src/digest/delivery-settings.js';
 import type { EditionKey } from '../src/digest/delivery-types.js';
 import { deliverEdition } from '../src/digest/edition-deliver.js';
@@ -29,7 +30,7 @@ process.on('message', (m) => {
 
 const database = await openDatabase(start.dbPath);
 const mail = new SmtpTransport({ url: start.smtpUrl, poolSize: start.settings.concurrency, ratePerSecond: 0, timeoutMs: 60_000 });
-const deps = { database, mail, audience: { suspend: async () => undefined }, settings: start.settings, log: () => undefined };
+const deps = { database, mail, audience: new SubscriberAudience(database.db), settings: start.settings, log: () => undefined };
 let sent = 0;
 for (;;) {
   const wasComposing = composing;

@@ -67,11 +67,7 @@ export class SubscriberAudience implements DigestAudience {
     while (batch.length > 0) yield batch.splice(0, this.batchSize);
   }
 
-  /**
-   * Of these subscribers, those still confirmed now. Not part of DigestAudience
-   * (yet): for delivery to drop a stored message whose subscriber unsubscribed
-   * between composition and a retry.
-   */
+  /** Of these subscribers, those still confirmed now (suspended and unsubscribed ones are not). */
   async stillConfirmed(subscriberIds: readonly number[]): Promise<Set<number>> {
     return confirmedAmong(this.db, subscriberIds);
   }

@@ -146,6 +146,30 @@ export async function recordFailed(db: Kysely<Database>, id: number, claimTag: s
 }
 
 /**
+ * Claimed messages not to be sent after all (their subscriber unsubscribed
+ * since composition): 'skipped' with the reason, and their papers taken back
+ * out of digest_sent_papers, as the subscriber never saw them.
+ */
+export async function recordCancelled(db: Kysely<Database>, ids: number[], claimTag: string, reason: string): Promise<void> {
+  if (ids.length === 0) return;
+  await digestDb(db)
+    .transaction()
+    .execute(async (trx) => {
+      const rows = await trx
+        .updateTable('digest_messages')
+        .set({ status: 'skipped', last_error: reason.slice(0, 1000) })
+        .where('id', 'in', ids)
+        .where('claimed_by', '=', claimTag)
+        .where('status', 'in', OURS)
+        .returning(['subscriber_id', 'edition_id'])
+        .execute();
+      for (const row of rows) {
+        await trx.deleteFrom('digest_sent_papers').where('subscriber_id', '=', row.subscriber_id).where('edition_id', '=', row.edition_id).execute();
+      }
+    });
+}
+
+/**
  * THE CRASH RULE. A message still 'sending' whose worker is gone (its
  * liveness lease expired) or whose claim is older than `leaseMs` may or may
  * not have reached the server: the worker can have died after the server's
@@ -218,7 +242,7 @@ export async function requeueUnknown(db: Kysely<Database>, editionId: number, no
 }
 
 /**
- * Drops the rendered bodies of sent messages — the ones a run sent (`ids`),
+ * Drops the rendered bodies of sent messages — the ones a run sent or cancelled (`ids`),
  * in chunks at its end, rather than one delete per send, which keeps the send
  * path to one small write; or, without ids, every sent message of the edition
  * (leftovers of a crashed run, swept when the edition completes). The

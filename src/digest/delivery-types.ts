@@ -37,6 +37,13 @@ export interface DigestAudience {
    */
   dueSubscribers(edition: EditionKey, now: Date): AsyncIterable<DueSubscriber[]>;
   /**
+   * Of these subscribers, the ones that may still be mailed right now
+   * (confirmed, not suspended). Delivery asks just before sending stored
+   * messages: someone who unsubscribed after their message was composed (or
+   * while it waited for a retry) gets nothing.
+   */
+  stillConfirmed(subscriberIds: readonly number[]): Promise<Set<number>>;
+  /**
    * Called by delivery when a subscriber's address has been rejected
    * permanently (5xx) for several consecutive editions (DIGEST_BOUNCE_LIMIT):
    * stop mailing them until they act. Must be idempotent.

@@ -13,6 +13,11 @@
  *                        bounces in a row suspend the subscriber via the audience
  * Messages left in 'sending' by a dead worker become 'unknown' and are never
  * resent automatically (see markAbandoned, the crash rule).
+ *
+ * Right before sending, the audience is asked whether each claimed message's
+ * subscriber is still confirmed: one who unsubscribed after composition (or
+ * while their message waited for a retry) is not mailed; the message becomes
+ * 'skipped' with the reason, and its papers count as never sent.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -21,7 +26,7 @@ import type { DatabaseHandle } from '../db/connection.js';
 import type { MailTransport, SendOutcome } from '../mail/mail-transport.js';
 import { claimMessages, type ClaimedMessage } from './delivery-claim.js';
 import { retryDelayMs, type DeliverySettings } from './delivery-settings.js';
-import { dropSentBodies, expireOverdue, markAbandoned, recentOutcomes, recordFailed, recordRetry, recordSent, WORKER_LEASE_PREFIX } from './delivery-store.js';
+import { dropSentBodies, expireOverdue, markAbandoned, recentOutcomes, recordCancelled, recordFailed, recordRetry, recordSent, WORKER_LEASE_PREFIX } from './delivery-store.js';
 import type { DigestAudience, EditionKey } from './delivery-types.js';
 import { editionLabel } from './edition-key.js';
 import { earliestPendingAttempt, findEdition, refreshEditionStatus, statusCounts } from './edition-store.js';
@@ -30,8 +35,8 @@ import { acquireLease, keepLease } from './scheduler-lock.js';
 export interface DeliverDeps {
   database: DatabaseHandle;
   mail: MailTransport;
-  /** Only `suspend` is needed here (for repeated hard bounces). */
-  audience: Pick<DigestAudience, 'suspend'>;
+  /** Who may still be mailed (asked right before sending), and suspension after repeated hard bounces. */
+  audience: Pick<DigestAudience, 'stillConfirmed' | 'suspend'>;
   settings: DeliverySettings;
   log: (message: string) => void;
   clock?: () => Date;
@@ -52,6 +57,8 @@ export interface DeliveryReport {
   /** Temporary failures put back for a later attempt. */
   deferred: number;
   failed: number;
+  /** Not sent because the subscriber unsubscribed (or was suspended) after composition; recorded 'skipped'. */
+  cancelled: number;
   /** Messages of dead workers found in 'sending' and marked 'unknown' (any edition). */
   abandoned: number;
   /** Pending messages failed because their deadline passed. */
@@ -67,7 +74,7 @@ export function defaultWorkerId(): string {
 }
 
 export async function deliverEdition(deps: DeliverDeps, edition: EditionKey, opts: DeliverOptions = {}): Promise<DeliveryReport> {
-  const report: DeliveryReport = { edition, sent: 0, deferred: 0, failed: 0, abandoned: 0, expired: 0, suspended: 0, pending: 0, nextAttemptAt: null };
+  const report: DeliveryReport = { edition, sent: 0, deferred: 0, failed: 0, cancelled: 0, abandoned: 0, expired: 0, suspended: 0, pending: 0, nextAttemptAt: null };
   const row = await findEdition(deps.database.db, edition);
   if (!row) return report;
   const tag = `${opts.workerId ?? defaultWorkerId()}/${randomBytes(4).toString('hex')}`;
@@ -87,7 +94,7 @@ export async function deliverEdition(deps: DeliverDeps, edition: EditionKey, opt
   } finally {
     await lease.stop();
   }
-  await dropSentBodies(deps.database.db, row.id, run.sentIds);
+  await dropSentBodies(deps.database.db, row.id, run.doneIds);
   // A crashed run never dropped the bodies of what it did send: sweep them when a crash is noticed.
   if (report.abandoned > 0) await dropSentBodies(deps.database.db, row.id);
   await refreshEditionStatus(deps.database.db, row.id, run.now());
@@ -98,8 +105,8 @@ export async function deliverEdition(deps: DeliverDeps, edition: EditionKey, opt
 
 class DeliveryRun {
   private broken: unknown = null;
-  /** Messages this run sent, whose bodies are dropped at its end. */
-  readonly sentIds: number[] = [];
+  /** Messages this run sent or cancelled, whose bodies are dropped at its end. */
+  readonly doneIds: number[] = [];
 
   constructor(
     private readonly deps: DeliverDeps,
@@ -134,15 +141,38 @@ class DeliveryRun {
     for (;;) {
       const free = this.broken ? 0 : this.concurrency - inflight.size;
       const worthClaiming = free >= step || (free > 0 && inflight.size === 0);
-      const batch = worthClaiming ? await claimMessages(this.deps.database, this.editionId, this.tag, free, this.now()) : [];
+      const claimed = worthClaiming ? await claimMessages(this.deps.database, this.editionId, this.tag, free, this.now()) : [];
+      const batch = await this.stillWanted(claimed);
       for (const message of batch) {
         const sending: Promise<void> = this.sendOne(message).finally(() => inflight.delete(sending));
         inflight.add(sending);
       }
-      if (inflight.size === 0) break;
-      if (batch.length === 0 || this.concurrency - inflight.size < step) await Promise.race(inflight);
+      if (inflight.size === 0 && claimed.length === 0) break;
+      if (inflight.size > 0 && (batch.length === 0 || this.concurrency - inflight.size < step)) await Promise.race(inflight);
     }
     if (this.broken) throw this.broken;
+  }
+
+  /**
+   * Of a claimed batch, the messages whose subscriber may still be mailed; the
+   * others are recorded 'skipped' and not sent. If that cannot be found out,
+   * nothing more is claimed and the batch stays 'sending' (so 'unknown' later):
+   * never mailed to someone who may have unsubscribed.
+   */
+  private async stillWanted(batch: ClaimedMessage[]): Promise<ClaimedMessage[]> {
+    if (batch.length === 0) return batch;
+    try {
+      const confirmed = await this.deps.audience.stillConfirmed(batch.map((m) => m.subscriber_id));
+      const gone = batch.filter((m) => !confirmed.has(m.subscriber_id)).map((m) => m.id);
+      if (gone.length === 0) return batch;
+      await recordCancelled(this.deps.database.db, gone, this.tag, 'not sent: the subscriber unsubscribed (or was suspended) after the message was composed');
+      this.report.cancelled += gone.length;
+      this.doneIds.push(...gone);
+      return batch.filter((m) => confirmed.has(m.subscriber_id));
+    } catch (error) {
+      this.broken ??= error;
+      return [];
+    }
   }
 
   private async sendOne(message: ClaimedMessage): Promise<void> {
@@ -175,7 +205,7 @@ class DeliveryRun {
     if (outcome.status === 'sent') {
       await recordSent(db, message.id, this.tag, outcome.response ?? '', now);
       this.report.sent += 1;
-      this.sentIds.push(message.id);
+      this.doneIds.push(message.id);
     } else if (outcome.status === 'failed') {
       const hardBounce = outcome.smtpCode !== undefined && outcome.smtpCode >= 500 ? outcome.smtpCode : null;
       await recordFailed(db, message.id, this.tag, outcome.error, hardBounce);
@@ -211,6 +241,7 @@ class DeliveryRun {
 
 export function describeReport(r: DeliveryReport): string {
   const parts = [`${r.sent} sent`, `${r.deferred} deferred`, `${r.failed} failed`];
+  if (r.cancelled) parts.push(`${r.cancelled} not sent (unsubscribed since composition)`);
   if (r.expired) parts.push(`${r.expired} expired`);
   if (r.abandoned) parts.push(`${r.abandoned} marked unknown`);
   if (r.suspended) parts.push(`${r.suspended} subscribers suspended`);

@@ -26,7 +26,8 @@ const mail = {
   },
 };
 const report = await deliverEdition(
-  { database, mail, audience: { suspend: async () => {} }, settings, log: (m) => process.stderr.write(`${m}\n`) },
+  // Every subscriber of the test's list stays confirmed.
+  { database, mail, audience: { stillConfirmed: async (ids) => new Set(ids), suspend: async () => {} }, settings, log: (m) => process.stderr.write(`${m}\n`) },
   { date: env.EDITION_DATE, frequency: 'daily' },
   { workerId: env.WORKER_ID, concurrency },
 );

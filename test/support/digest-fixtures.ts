@@ -27,6 +27,8 @@ export function subscribers(count: number, overrides: Partial<TestSubscriber> = 
 
 export class ListAudience implements DigestAudience {
   readonly suspended = new Map<number, string>();
+  /** Subscribers who unsubscribed (after being composed for, say): no longer due, no longer confirmed. */
+  readonly unsubscribed = new Set<number>();
   /** Every call, for assertions on what delivery asked. */
   readonly asked: { edition: EditionKey; now: Date }[] = [];
 
@@ -42,9 +44,17 @@ export class ListAudience implements DigestAudience {
   }
 
   private isDue(s: TestSubscriber, edition: EditionKey, now: Date): boolean {
-    if (this.suspended.has(s.id) || s.frequency !== edition.frequency) return false;
+    if (!this.isConfirmed(s.id) || s.frequency !== edition.frequency) return false;
     if (s.frequency === 'weekly' && new Date(`${edition.date}T12:00:00Z`).getUTCDay() !== (s.weekday ?? 1)) return false;
     return zonedMoment(edition.date, s.sendHour, s.timezone).getTime() <= now.getTime();
+  }
+
+  private isConfirmed(id: number): boolean {
+    return !this.suspended.has(id) && !this.unsubscribed.has(id);
+  }
+
+  async stillConfirmed(subscriberIds: readonly number[]): Promise<Set<number>> {
+    return new Set(subscriberIds.filter((id) => this.list.some((s) => s.id === id) && this.isConfirmed(id)));
   }
 
   async suspend(subscriberId: number, reason: string): Promise<void> {
