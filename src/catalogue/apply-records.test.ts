@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTempContext, type TempContext } from '../../test/support/temp-context.js';
 import { applyRecords } from './apply-records.js';
+import { batchWriterFor } from './batch-writer.js';
 import { countPapers, findPaperById, iteratePapers, latestSignalValues } from './paper-store.js';
 import type { Paper, PaperRecord } from './paper.js';
 
@@ -12,7 +13,17 @@ afterEach(async () => {
   await ctx.dispose();
 });
 
-const apply = (records: PaperRecord[], now = '2026-11-01T00:00:00.000Z') => applyRecords(ctx.database.db, records, now);
+// Every behaviour holds for the dialect-neutral queries and for the database's own batch writer (as ingest uses it).
+const WRITERS = [
+  { name: 'Kysely queries', apply: (records: PaperRecord[], now: string) => applyRecords(ctx.database.db, records, now) },
+  {
+    name: 'the database’s batch writer',
+    apply: (records: PaperRecord[], now: string) =>
+      ctx.database.db.transaction().execute((trx) => applyRecords(trx, records, now, batchWriterFor(ctx.database, trx))),
+  },
+];
+let applyWith: (typeof WRITERS)[number]['apply'];
+const apply = (records: PaperRecord[], now = '2026-11-01T00:00:00.000Z') => applyWith(records, now);
 
 async function all(): Promise<Paper[]> {
   const out: Paper[] = [];
@@ -31,7 +42,11 @@ const v1: PaperRecord = {
   publishedAt: '2024-01-01T00:00:00.000Z',
 };
 
-describe('applyRecords', () => {
+describe.each(WRITERS)('applyRecords with $name', (writer) => {
+  beforeEach(() => {
+    applyWith = writer.apply;
+  });
+
   it('stores a new paper with derived links and code', async () => {
     expect(await apply([v1])).toEqual({ new: 1, updated: 0, unchanged: 0 });
     const stored = (await findPaperById(ctx.database.db, '2401.00001'))!.paper;
