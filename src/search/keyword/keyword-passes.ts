@@ -8,9 +8,10 @@
  * - filters are index tokens inside the match, never SQL post-filters;
  * - every word must match first (an AND intersects posting lists), and only
  *   when that finds too few papers do we widen to an OR of the rarer words;
- * - we count matches first (cheap, capped): a small match set is scored in
- *   full by BM25F over title, abstract and authors (bm25f-scorer.ts); a
- *   larger one is scored within a bounded window — the most recent papers
+ * - we take the most recent matches first (a bounded scan): a small match set
+ *   is then known in full, and scored in full by BM25F over title, abstract
+ *   and authors (bm25f-scorer.ts); a larger one is counted (capped) and
+ *   scored within a bounded window — the most recent papers
  *   with every word in the title, then the most recent matches — so the work
  *   per query is fixed however common the words. The approximation only
  *   affects queries matching hundreds of papers or more, where recent ones
@@ -100,16 +101,20 @@ function ranked(rows: CandidateRow[], stems: QueryStems, opts: KeywordSearchOpti
 async function pass<M>(index: MatchIndex<M>, query: SearchQuery, mode: 'all' | 'any', opts: KeywordSearchOptions): Promise<Pass | undefined> {
   const match = index.compile(query, { mode, expansions: opts.expansions });
   if (match === undefined) return undefined;
-  const total = await index.count(match, query, COUNT_CAP);
+  // The recent window first: when it is not full it is the whole match set, counted and
+  // scored without another scan of the index (at a million papers each scan of common words costs
+  // tens of milliseconds); only a full window needs the (capped) count.
+  const recent = await index.matchingSeqs(match, query, 'recent', RANK_WINDOW);
   const stems = queryStems(query, opts);
-  if (total <= FULL_SCORE_LIMIT) {
-    const rows = await index.fetchTexts(await index.matchingSeqs(match, query, 'any', FULL_SCORE_LIMIT), true);
-    return { hits: ranked(rows, stems, opts, true).slice(0, opts.limit), total, approximate: false };
+  if (recent.length <= FULL_SCORE_LIMIT) {
+    const rows = await index.fetchTexts(recent, true);
+    return { hits: ranked(rows, stems, opts, true).slice(0, opts.limit), total: recent.length, approximate: false };
   }
+  const total = recent.length < RANK_WINDOW ? recent.length : await index.count(match, query, COUNT_CAP);
   const inTitle = index.compile(query, { mode, expansions: opts.expansions, columns: ['title'] });
   const titleSeqs = inTitle !== undefined ? await index.matchingSeqs(inTitle, query, 'recent', RANK_WINDOW) : [];
   const titleSet = new Set(titleSeqs);
-  const recentSeqs = (await index.matchingSeqs(match, query, 'recent', RANK_WINDOW)).filter((seq) => !titleSet.has(seq));
+  const recentSeqs = recent.filter((seq) => !titleSet.has(seq));
   const rows = await index.fetchTexts([...titleSeqs, ...recentSeqs], false);
   if (opts.sort === 'newest') return { hits: ranked(rows, stems, opts, false).slice(0, opts.limit), total, approximate: true };
   const inTitleRows = rows.filter((r) => titleSet.has(r.seq));
