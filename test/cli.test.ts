@@ -1,22 +1,36 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { countPapers } from '../src/catalogue/paper-store.js';
+import { openDatabase } from '../src/db/connection.js';
+import { DIALECTS, type TestDatabase, type TestDialect } from './dialects.js';
 import { FIXTURE } from './support/temp-context.js';
 import { runCli } from './support/run-cli.js';
 
 let dir: string;
+/** DATABASE_URL of the test's database: a SQLite file or a PostgreSQL schema of its own. */
 let db: string;
-beforeEach(() => {
+let database: TestDatabase;
+/** Set by each describe.each(DIALECTS) block's beforeAll, which runs before this beforeEach. */
+let dialect: TestDialect = DIALECTS[0]!;
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-'));
-  db = join(dir, 'catalogue.db');
+  database = await dialect.createDatabase();
+  db = database.url;
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await database.dispose();
+});
 
 const SUMMARY = /(\d+) new, (\d+) updated, (\d+) unchanged, (\d+) rejected/;
 
-describe('paperboy CLI', () => {
+describe.each(DIALECTS)('paperboy CLI on $name', (each) => {
+  beforeAll(() => {
+    dialect = each;
+  });
+
   it('ingests the demo corpus, then re-ingesting changes nothing', async () => {
     const first = await runCli(['ingest', 'assets/demo-corpus.txt', '--db', db]);
     expect(first.code, first.stderr).toBe(0);
@@ -51,8 +65,9 @@ describe('paperboy CLI', () => {
     const result = await runCli(['ingest', file, '--db', db]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/notes\.csv: not a format Paperboy knows/);
-    const count = new Database(db, { readonly: true }).prepare('select count(*) n from papers').get() as { n: number };
-    expect(count.n).toBe(273);
+    const handle = await openDatabase(db);
+    expect(await countPapers(handle.db)).toBe(273);
+    await handle.close();
   });
 
   it('rejects an unknown --format and a bad command with usage errors', async () => {
@@ -87,9 +102,9 @@ describe('paperboy CLI', () => {
 
   it('refuses a database migrated by a newer Paperboy', async () => {
     await runCli(['migrate', '--db', db]);
-    const raw = new Database(db);
-    raw.prepare("insert into schema_migrations (version, name, applied_at) values (999, 'future', 'x')").run();
-    raw.close();
+    const handle = await openDatabase(db);
+    await handle.db.insertInto('schema_migrations').values({ version: 999, name: 'future', applied_at: 'x' }).execute();
+    await handle.close();
     const result = await runCli(['export', '--db', db]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/schema version 999, but this Paperboy only knows versions up to \d+/);
