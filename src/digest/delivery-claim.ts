@@ -26,9 +26,16 @@ export interface ClaimedMessage {
   deadline_at: string;
 }
 
-export async function claimMessages(handle: DatabaseHandle, editionId: number, claimTag: string, limit: number, now: Date): Promise<ClaimedMessage[]> {
+/**
+ * Claims up to `limit` due messages. `first`, when given, runs in the same
+ * transaction before the claim (delivery records its latest results there:
+ * one write transaction per round instead of one per message).
+ */
+export async function claimMessages(handle: DatabaseHandle, editionId: number, claimTag: string, limit: number, now: Date, first?: (db: DigestDb) => Promise<void>): Promise<ClaimedMessage[]> {
   const nowIso = now.toISOString();
   const claim = async (db: DigestDb): Promise<ClaimedMessage[]> => {
+    await first?.(db);
+    if (limit <= 0) return [];
     // "Due": pending, its next attempt has come, its deadline has not passed. The index
     // (edition_id, status, next_attempt_at) yields these in order without a sort.
     let due = db

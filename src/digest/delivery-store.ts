@@ -7,7 +7,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { digestDb } from './delivery-schema.js';
+import { digestDb, type DigestDb } from './delivery-schema.js';
 import type { MessageStatus } from './delivery-types.js';
 
 /** Name prefix of a delivery worker's liveness lease in scheduler_locks. */
@@ -105,14 +105,28 @@ export async function subscribersWithMessage(db: Kysely<Database>, editionId: nu
 // not dead): the worker that did the send knows better than the sweep's guess.
 const OURS = ['sending', 'unknown'] as const;
 
+export interface SentResult {
+  id: number;
+  /** The server's reply. */
+  response: string;
+  at: Date;
+}
+
 export async function recordSent(db: Kysely<Database>, id: number, claimTag: string, response: string, now: Date): Promise<void> {
-  await digestDb(db)
-    .updateTable('digest_messages')
-    .set({ status: 'sent', sent_at: now.toISOString(), smtp_response: response.slice(0, 500), last_error: null, smtp_code: null })
-    .where('id', '=', id)
-    .where('claimed_by', '=', claimTag)
-    .where('status', 'in', OURS)
-    .execute();
+  await recordSentResults(digestDb(db), claimTag, [{ id, response, at: now }]);
+}
+
+/** Several 'sent' results, on whatever connection or transaction `db` is (delivery writes them in its next claim's transaction). */
+export async function recordSentResults(db: DigestDb, claimTag: string, results: readonly SentResult[]): Promise<void> {
+  for (const r of results) {
+    await db
+      .updateTable('digest_messages')
+      .set({ status: 'sent', sent_at: r.at.toISOString(), smtp_response: r.response.slice(0, 500), last_error: null, smtp_code: null })
+      .where('id', '=', r.id)
+      .where('claimed_by', '=', claimTag)
+      .where('status', 'in', OURS)
+      .execute();
+  }
 }
 
 export async function recordRetry(db: Kysely<Database>, id: number, claimTag: string, error: string, smtpCode: number | null, nextAttempt: Date): Promise<void> {

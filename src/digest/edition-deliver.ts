@@ -3,9 +3,11 @@
  *
  * A worker claims due messages (pending → sending, stamped with its claim
  * tag) only as SMTP slots free up, so at most `concurrency` of its messages
- * are ever in 'sending' — the most a crash can leave undecided. Each result is
- * written as soon as the server answers:
- *   sent               → 'sent' (body dropped)
+ * are ever in 'sending' — the most a crash can leave undecided. Results:
+ *   sent               → 'sent' (body dropped), written with the worker's next
+ *                        claim, in the same transaction; until then the message
+ *                        stays 'sending' and keeps its slot
+ *   (the others are written as soon as the server answers)
  *   retry (4xx, network, timeout) → back to 'pending' with an exponential,
  *                        jittered next_attempt_at — or 'failed' once the next
  *                        try would fall after the edition's deadline
@@ -26,7 +28,8 @@ import type { DatabaseHandle } from '../db/connection.js';
 import type { MailTransport, SendOutcome } from '../mail/mail-transport.js';
 import { claimMessages, type ClaimedMessage } from './delivery-claim.js';
 import { retryDelayMs, type DeliverySettings } from './delivery-settings.js';
-import { dropSentBodies, expireOverdue, markAbandoned, recentOutcomes, recordCancelled, recordFailed, recordRetry, recordSent, WORKER_LEASE_PREFIX } from './delivery-store.js';
+import type { DigestDb } from './delivery-schema.js';
+import { dropSentBodies, expireOverdue, markAbandoned, recentOutcomes, recordCancelled, recordFailed, recordRetry, recordSentResults, WORKER_LEASE_PREFIX, type SentResult } from './delivery-store.js';
 import type { DigestAudience, EditionKey } from './delivery-types.js';
 import { editionLabel } from './edition-key.js';
 import { earliestPendingAttempt, findEdition, refreshEditionStatus, statusCounts } from './edition-store.js';
@@ -107,6 +110,8 @@ class DeliveryRun {
   private broken: unknown = null;
   /** Messages this run sent or cancelled, whose bodies are dropped at its end. */
   readonly doneIds: number[] = [];
+  /** 'sent' results not written yet: their messages are still 'sending' and still hold their slots. */
+  private readonly unrecorded: SentResult[] = [];
 
   constructor(
     private readonly deps: DeliverDeps,
@@ -133,24 +138,47 @@ class DeliveryRun {
   /**
    * Claims only as many messages as there are free slots, so 'sending' never
    * exceeds `concurrency`; and only once a quarter of the slots are free, so
-   * claims come in small batches rather than one write per message.
+   * claims come in small batches rather than one write per message. A sent
+   * message keeps its slot until its result is written, which happens in the
+   * next claim's transaction (one write per round, not per message).
    */
   async sendAll(): Promise<void> {
     const inflight = new Set<Promise<void>>();
     const step = Math.max(1, Math.ceil(this.concurrency / 4));
     for (;;) {
-      const free = this.broken ? 0 : this.concurrency - inflight.size;
-      const worthClaiming = free >= step || (free > 0 && inflight.size === 0);
-      const claimed = worthClaiming ? await claimMessages(this.deps.database, this.editionId, this.tag, free, this.now()) : [];
+      const free = this.concurrency - inflight.size - this.unrecorded.length;
+      const worthClaiming = !this.broken && (free >= step || inflight.size === 0);
+      const claimed = worthClaiming ? await this.recordAndClaim(this.concurrency - inflight.size) : [];
       const batch = await this.stillWanted(claimed);
       for (const message of batch) {
         const sending: Promise<void> = this.sendOne(message).finally(() => inflight.delete(sending));
         inflight.add(sending);
       }
-      if (inflight.size === 0 && claimed.length === 0) break;
-      if (inflight.size > 0 && (batch.length === 0 || this.concurrency - inflight.size < step)) await Promise.race(inflight);
+      // Sends may have finished while we claimed: their results still need writing (unless we cannot write).
+      if (inflight.size === 0 && claimed.length === 0 && (this.unrecorded.length === 0 || this.broken)) break;
+      if (inflight.size > 0 && (batch.length === 0 || this.concurrency - inflight.size - this.unrecorded.length < step)) await Promise.race(inflight);
     }
     if (this.broken) throw this.broken;
+  }
+
+  /**
+   * Writes the 'sent' results waiting to be recorded and claims up to `limit`
+   * messages, in one transaction. If that fails, nothing more is claimed and
+   * those results stay unwritten — their messages 'sending', so 'unknown'
+   * later: never sent twice.
+   */
+  private async recordAndClaim(limit: number): Promise<ClaimedMessage[]> {
+    const results = this.unrecorded.splice(0);
+    try {
+      const record = results.length > 0 ? (db: DigestDb) => recordSentResults(db, this.tag, results) : undefined;
+      const claimed = await claimMessages(this.deps.database, this.editionId, this.tag, limit, this.now(), record);
+      this.report.sent += results.length;
+      this.doneIds.push(...results.map((r) => r.id));
+      return claimed;
+    } catch (error) {
+      this.broken ??= error;
+      return [];
+    }
   }
 
   /**
@@ -203,9 +231,7 @@ class DeliveryRun {
     const db = this.deps.database.db;
     const now = this.now();
     if (outcome.status === 'sent') {
-      await recordSent(db, message.id, this.tag, outcome.response ?? '', now);
-      this.report.sent += 1;
-      this.doneIds.push(message.id);
+      this.unrecorded.push({ id: message.id, response: outcome.response ?? '', at: now });
     } else if (outcome.status === 'failed') {
       const hardBounce = outcome.smtpCode !== undefined && outcome.smtpCode >= 500 ? outcome.smtpCode : null;
       await recordFailed(db, message.id, this.tag, outcome.error, hardBounce);
