@@ -17,6 +17,12 @@ import type { Migration } from '../migrator.js';
  *
  * The table's name starts with `papers_fts` because it is part of SQLite's
  * full-text machinery, which other dialects do not share.
+ *
+ * FTS5 also writes its pending terms out as a new segment whenever they pass
+ * `hashsize` (1 MB by default), that is every few hundred papers of a batch;
+ * each segment is merged into bigger ones later. 16 MB holds a whole batch,
+ * so a batch becomes one segment: less merging, for at most 16 MB of memory
+ * while a transaction writes.
  */
 export const ftsBulkWritesMigration: Migration = {
   version: 7,
@@ -30,5 +36,6 @@ export const ftsBulkWritesMigration: Migration = {
     BEGIN
       INSERT INTO papers_fts(rowid, title, abstract, authors, search_tags) VALUES (new.seq, new.title, new.abstract, new.authors, new.search_tags);
     END`.execute(db);
+    await sql`INSERT INTO papers_fts(papers_fts, rank) VALUES ('hashsize', 16777216)`.execute(db);
   },
 };
