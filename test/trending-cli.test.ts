@@ -1,18 +1,27 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, type TestDatabase, type TestDialect } from './dialects.js';
 import { FIXTURES_DIR, startFixtureServer } from './support/fixture-server.js';
 import { runCli } from './support/run-cli.js';
 import { FIXTURE } from './support/temp-context.js';
 
 let dir: string;
+/** DATABASE_URL of the test's database: a SQLite file or a PostgreSQL schema of its own. */
 let db: string;
-beforeEach(() => {
+let database: TestDatabase;
+/** Set by each describe.each(DIALECTS) block's beforeAll, which runs before this beforeEach. */
+let dialect: TestDialect = DIALECTS[0]!;
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-trending-cli-'));
-  db = join(dir, 'catalogue.db');
+  database = await dialect.createDatabase();
+  db = database.url;
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await database.dispose();
+});
 
 /** The real HF daily-papers response, its papers re-dated to two days ago so their first upvotes are fresh activity. */
 function freshHfDay(): string {
@@ -23,7 +32,11 @@ function freshHfDay(): string {
   return file;
 }
 
-describe('paperboy trending', () => {
+describe.each(DIALECTS)('paperboy trending on $name', (each) => {
+  beforeAll(() => {
+    dialect = each;
+  });
+
   it('prints newest papers and says so when nothing happened in the window', async () => {
     expect((await runCli(['ingest', FIXTURE('hf_daily_papers/deep-diver_daily_papers_2024-10-25_first2.json'), '--db', db])).code).toBe(0);
     const result = await runCli(['trending', '--json', '--db', db]);
