@@ -4,22 +4,25 @@
  * and through the built binary for what needs no subscriptions.
  */
 import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createDialectContext, DIALECTS, type TestDialect } from './dialects.js';
 import { registerDigest } from '../src/cli/commands/digest.js';
 import { digestDb } from '../src/digest/delivery-schema.js';
 import { ListAudience, SimpleComposer, subscribers } from './support/digest-fixtures.js';
 import { runCli } from './support/run-cli.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
-import { createTempContext, type TempContext } from './support/temp-context.js';
+import type { TempContext } from './support/temp-context.js';
 
 let sink: SmtpSink;
 let ctx: TempContext;
 let audience: ListAudience;
+/** Set by each describe.each(DIALECTS) block's beforeAll, which runs before the beforeEach below. */
+let dialect: TestDialect = DIALECTS[0]!;
 const savedEnv = { ...process.env };
 
 beforeEach(async () => {
   sink = await startSmtpSink();
-  ctx = await createTempContext();
+  ctx = await createDialectContext(dialect);
   audience = new ListAudience(subscribers(5));
   Object.assign(process.env, {
     SMTP_URL: sink.url,
@@ -58,7 +61,11 @@ async function digest(...args: string[]): Promise<string> {
   return out;
 }
 
-describe('paperboy digest', () => {
+describe.each(DIALECTS)('paperboy digest on $name', (each) => {
+  beforeAll(() => {
+    dialect = each;
+  });
+
   it('sends an explicit edition to everyone whose period it is, exactly once however often it runs', async () => {
     const dry = await digest('send', '--edition', '2025-04-01', '--dry-run');
     expect(dry).toContain('edition 2025-04-01-daily (dry run): 5 due, 0 already have their message, 5 would be composed and sent');
@@ -112,7 +119,11 @@ describe('paperboy digest', () => {
   });
 });
 
-describe('the built paperboy digest command', () => {
+describe.each(DIALECTS)('the built paperboy digest command on $name', (each) => {
+  beforeAll(() => {
+    dialect = each;
+  });
+
   it('reports status on a fresh database and fails clearly on a bad date', async () => {
     const status = await runCli(['digest', 'status', '--db', ctx.dbPath], { env: { DATA_DIR: ctx.dir } });
     expect(status.code, status.stderr).toBe(0);
