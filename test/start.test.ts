@@ -5,17 +5,23 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DIALECTS, type TestDatabase } from './dialects.js';
 
 // The script `npm start` runs (after its prestart build), so a wrong path there fails here.
 const START_SCRIPT = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
 const MAIN = join(process.cwd(), START_SCRIPT.replace(/^node\s+/, ''));
 let dir: string;
 let child: ChildProcess | undefined;
+const others: ChildProcess[] = [];
+let database: TestDatabase | undefined;
 
-afterEach(() => {
+afterEach(async () => {
   child?.kill('SIGKILL');
   child = undefined;
+  for (const other of others.splice(0)) other.kill('SIGKILL');
   if (dir) rmSync(dir, { recursive: true, force: true });
+  await database?.dispose();
+  database = undefined;
 });
 
 function start(cwd: string, env: Record<string, string> = {}): Promise<{ url: string; output: () => string }> {
@@ -69,5 +75,31 @@ describe('npm start', () => {
   it('fails fast with a clear message on bad configuration', async () => {
     dir = mkdtempSync(join(tmpdir(), 'paperboy-start-'));
     await expect(start(dir, { SMTP_URL: 'mail.example.com' })).rejects.toThrow(/SMTP_URL: must start with smtp:\/\//);
+  });
+});
+
+const postgres = DIALECTS.find((d) => d.name === 'postgres');
+
+describe.runIf(postgres)('npm start on PostgreSQL', () => {
+  it('migrates an empty database, loads the demo corpus once, and a second instance serves the same site', async () => {
+    database = await postgres!.createDatabase();
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-start-'));
+    const env = { DATABASE_URL: database.url, DATA_DIR: join(dir, 'a') };
+    const first = await start(dir, env);
+    expect(first.output()).toMatch(/loaded the demo corpus: 273 new/);
+    expect(first.output()).not.toContain(':@'); // the location is logged without a password
+    const firstChild = child!;
+    others.push(firstChild);
+    const second = await start(dir, { ...env, DATA_DIR: join(dir, 'b') });
+    expect(second.output()).not.toMatch(/loaded the demo corpus/);
+    expect(second.output()).toMatch(/serving 273 papers/);
+    for (const instance of [first, second]) {
+      expect((await fetch(`${instance.url}/healthz`)).status).toBe(200);
+      const home = await (await fetch(instance.url)).text();
+      expect(home).toContain('273 papers in the catalogue');
+      const found = (await (await fetch(`${instance.url}/api/search?q=identity+mappings+residual&limit=1`)).json()) as { results: Array<{ title: string }> };
+      expect(found.results[0]?.title).toBe('Identity Mappings in Deep Residual Networks');
+    }
+    await stop();
   });
 });
