@@ -18,6 +18,15 @@ export interface DatabaseHandle {
   location: string;
   /** The raw SQLite connection, for the few dialect modules that need it (FTS5, backups). */
   sqlite?: SQLite.Database;
+  /**
+   * Runs `run` while no other process runs anything under the same name on
+   * this installation: first-start work (migrating, loading the demo corpus)
+   * that two instances starting at once must not both do. PostgreSQL, which
+   * several servers share, holds an advisory lock; SQLite just runs it: its
+   * file belongs to one server process (the CLI works on a database that
+   * process has already migrated), so there is no second instance to wait for.
+   */
+  exclusively<T>(name: string, run: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -58,6 +67,7 @@ function openSqlite(url: string): DatabaseHandle {
     dialect: 'sqlite',
     location: inMemory ? ':memory:' : resolve(path),
     sqlite,
+    exclusively: (_name, run) => run(),
     close: async () => {
       await db.destroy();
     },

@@ -55,7 +55,18 @@ export async function currentSchemaVersion(db: Kysely<any>): Promise<number> {
   return Number(row?.version ?? 0);
 }
 
-export async function migrate(handle: DatabaseHandle, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationResult> {
+/** The lock two instances starting at once on one empty database take in turn (see DatabaseHandle.exclusively). */
+export const SETUP_LOCK = 'setup';
+
+/**
+ * Brings the schema up to date. Under the setup lock, so that of several
+ * instances starting together one migrates and the others then find nothing to do.
+ */
+export function migrate(handle: DatabaseHandle, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationResult> {
+  return handle.exclusively(SETUP_LOCK, () => applyMigrations(handle, migrations));
+}
+
+async function applyMigrations(handle: DatabaseHandle, migrations: readonly Migration[]): Promise<MigrationResult> {
   const { db, dialect } = handle;
   await ensureMigrationsTable(db);
   const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);

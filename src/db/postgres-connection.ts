@@ -5,6 +5,7 @@
  */
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { withAdvisoryLock } from './advisory-lock.js';
 import type { DatabaseHandle } from './connection.js';
 import type { Database } from './schema.js';
 
@@ -68,6 +69,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     db,
     dialect: 'postgres',
     location,
+    exclusively: (name, run) => withAdvisoryLock(url, name, run),
     close: async () => {
       await db.destroy();
     },
