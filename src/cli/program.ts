@@ -7,6 +7,7 @@ import { registerExport } from './commands/export.js';
 import { registerIndex } from './commands/index-command.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerMigrateData } from './commands/migrate-data.js';
 import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
 import { registerSync } from './commands/sync.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerMigrate(program);
+  registerMigrateData(program);
   registerIngest(program);
   registerSync(program);
   registerExport(program);
