@@ -11,10 +11,12 @@
  * composing (several workers on one database), instead of composing and then
  * delivering in one process as the scheduler does.
  *
- *   npm run bench:digest -- --subscribers 100000 [--composer real|minimal] [--workers 0] [--papers 100000] [--concurrency 8] [--seed 1] [--keep]
+ *   npm run bench:digest -- --subscribers 100000 [--composer real|minimal] [--workers 0] [--papers 100000] [--concurrency 8] [--seed 1] [--keep] [--db postgres://…]
+ *
+ * `--db postgres://…` runs it all on PostgreSQL instead of a SQLite file (a fresh schema, see bench-target.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +32,7 @@ import { digestRuntime } from '../src/digest/edition-job.js';
 import { editionEndsEverywhere } from '../src/digest/edition-key.js';
 import { SmtpTransport } from '../src/mail/smtp-transport.js';
 import { openSearch } from '../src/search/open-search.js';
-import { ensureCatalogueCopy } from './bench-cache.js';
+import { openBenchTarget } from './bench-target.js';
 import { MinimalComposer } from './digest-composer.js';
 import { seedSubscribers } from './digest-seed.js';
 
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
+    db: { type: 'string' },
   },
 });
 const positive = (name: string, value: string | undefined) => {
@@ -109,9 +112,9 @@ function askSink(child: ChildProcess): Promise<SinkCount> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-digest-'));
-  const dbPath = join(dir, 'bench.db');
   say(`catalogue: ${int(papers)} synthetic papers (cached in .bench/)`);
-  await ensureCatalogueCopy(papers, seed, dbPath);
+  const target = await openBenchTarget({ db: values.db, papers, seed, dir, say });
+  const dbPath = target.url;
   const { child, port } = await startSink();
   const config = loadConfig({}, { DATABASE_URL: dbPath, DATA_DIR: dir, DEMO_CORPUS: 'false', PUBLIC_URL: 'https://paperboy.example', SMTP_URL: `smtp://127.0.0.1:${port}` });
   const ctx = await createContext(config);
@@ -150,7 +153,7 @@ async function main(): Promise<void> {
     // With workers, delivery runs alongside composition: its rate is over the whole run.
     const deliverSeconds = (finished - (workerCount === 0 ? composedAt : started)) / 1000;
     const total = (finished - started) / 1000;
-    process.stdout.write(`\ndigest edition ${EDITION.date} to ${int(subscriberCount)} subscribers (${values.composer} composer, SMTP pool ${concurrency}, ${workerCount === 0 ? 'compose then deliver in one process' : `${workerCount} delivery worker process(es) alongside composition`})\n`);
+    process.stdout.write(`\ndigest edition ${EDITION.date} to ${int(subscriberCount)} subscribers (${values.composer} composer, SMTP pool ${concurrency}, ${workerCount === 0 ? 'compose then deliver in one process' : `${workerCount} delivery worker process(es) alongside composition`}; ${target.dialect} database)\n`);
     row('composition', `${int(composed.created)} composed, ${int(composed.skipped)} skipped, ${int(composed.composeFailed)} failed in ${composeSeconds.toFixed(1)} s = ${int(composed.due / composeSeconds)} messages/s`);
     row('delivery', `${int(delivered.sent)} sent, ${int(delivered.deferred)} deferred, ${int(delivered.failed)} failed in ${deliverSeconds.toFixed(1)} s = ${int(delivered.sent / deliverSeconds)} messages/s`);
     row('sink accepted', `${int(sink.accepted)} messages, ${mb(sink.bytes)} (${int(sink.bytes / Math.max(1, sink.accepted))} bytes each)`);
@@ -159,13 +162,14 @@ async function main(): Promise<void> {
     const ourCpu = seconds(mainCpu) + workerCpu;
     row('CPU', `composing ${seconds(cpuBefore).toFixed(0)} s, delivering ${(seconds(mainCpu) - seconds(cpuBefore) + workerCpu).toFixed(0)} s, SMTP sink ${sink.cpuSeconds.toFixed(0)} s: ${((ourCpu * 1e6) / subscriberCount).toFixed(0)} µs per message for Paperboy (load average ${loadavg()[0]!.toFixed(1)} at the end)`);
     row('peak RSS', `${mb(process.resourceUsage().maxRSS * 1024)} (sink process ${mb(sink.rssBytes)})`);
-    row('database', `${mb(statSync(dbPath).size)} after the edition`);
+    row('database', `${mb(await target.databaseBytes(ctx.database))} after the edition (${target.location})`);
     if (sink.accepted !== delivered.sent) throw new Error(`the sink accepted ${sink.accepted} messages but ${delivered.sent} were recorded sent`);
   } finally {
     await mail.close();
     await ctx.close();
     child.send('stop');
-    if (values.keep) say(`kept ${dbPath}`);
+    await target.dispose({ keep: values.keep });
+    if (values.keep && target.dialect === 'sqlite') say(`kept ${dbPath}`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }

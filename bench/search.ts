@@ -3,20 +3,26 @@
  * runs mixed queries through hybrid search, with plain FTS5 bm25 over the
  * same corpus (OR of the query words, ORDER BY rank) as the reference.
  *
- *   npm run bench:search -- --papers 1000000 [--queries 1000] [--seed 1]
+ *   npm run bench:search -- --papers 1000000 [--queries 1000] [--seed 1] [--db postgres://…]
+ *
+ * `--db postgres://…` runs it on PostgreSQL (a fresh schema, see bench-target.ts): the
+ * same queries, drawn from the same catalogue, with a plain `tsvector` query
+ * (OR of the query words, ORDER BY ts_rank) as the reference.
  */
 import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import { loadConfig } from '../src/config/config.js';
 import { createContext } from '../src/context.js';
+import type { DatabaseHandle } from '../src/db/connection.js';
 import { openSearch, rebuildSearchIndex } from '../src/search/open-search.js';
 import { quoteFtsString } from '../src/search/query/fts-match.js';
-import { ensureCatalogueCopy } from './bench-cache.js';
+import { openBenchTarget } from './bench-target.js';
 import { generateQueries, type BenchQuery } from './search-queries.js';
 
-const { values } = parseArgs({ options: { papers: { type: 'string', default: '100000' }, queries: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { papers: { type: 'string', default: '100000' }, queries: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' }, db: { type: 'string' } } });
 const papers = Number(values.papers);
 const queryCount = Number(values.queries);
 const seed = Number(values.seed);
@@ -39,24 +45,37 @@ function report(label: string, samples: number[]): Record<string, number> {
   return { ...p, qps };
 }
 
+/** The plain full-text query of each dialect over the same index the search uses: FTS5 bm25, or tsvector with ts_rank. */
+function referenceQuery(database: DatabaseHandle): (words: string[]) => Promise<unknown> {
+  if (database.sqlite) {
+    const fts = database.sqlite.prepare('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT 20');
+    return async (words) => fts.all(words.map(quoteFtsString).join(' OR '));
+  }
+  return (words) =>
+    sql`SELECT paper_seq FROM paper_search, websearch_to_tsquery('english', ${words.join(' or ')}) AS q
+        WHERE document @@ q ORDER BY ts_rank('{0, 0.2, 0.4, 1.0}', document, q) DESC LIMIT 20`.execute(database.db);
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-search-'));
-  const dbPath = join(dir, 'search.db');
   try {
-    const { ingestSeconds } = await ensureCatalogueCopy(papers, seed, dbPath);
+    const target = await openBenchTarget({ db: values.db, papers, seed, dir, say: (m) => process.stderr.write(`${m}\n`) });
+    const { ingestSeconds } = target;
+    const dbPath = target.url;
     const ctx = await createContext(loadConfig({}, { DATABASE_URL: dbPath, DATA_DIR: dir, DEMO_CORPUS: 'false' }));
-    const sqlite = ctx.database.sqlite!;
+    const sqlite = ctx.database.sqlite;
     const buildStart = performance.now();
-    sqlite.exec("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')");
+    // PostgreSQL's tsvector documents were built by triggers while the catalogue was copied in (target.copySeconds).
+    sqlite?.exec("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')");
     const ftsSeconds = (performance.now() - buildStart) / 1000;
     const rebuild = await rebuildSearchIndex(ctx.database);
     const buildSeconds = (performance.now() - buildStart) / 1000;
-    sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    const ftsBytes = (sqlite.prepare("SELECT sum(pgsize) AS b FROM dbstat WHERE name LIKE 'papers_fts%'").get() as { b: number }).b;
+    sqlite?.pragma('wal_checkpoint(TRUNCATE)');
+    const ftsBytes = await target.fullTextBytes(ctx.database);
     const search = await openSearch(ctx.database);
-    const queries = generateQueries(sqlite, queryCount, seed + 7);
+    const queries = generateQueries(target.catalogue(ctx.database), queryCount, seed + 7);
 
-    const reference = sqlite.prepare('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT 20');
+    const reference = referenceQuery(ctx.database);
     const hybrid: number[] = [];
     const plain: number[] = [];
     const byKind = new Map<BenchQuery['kind'], number[]>();
@@ -69,25 +88,27 @@ async function main(): Promise<void> {
       hybrid.push(elapsed);
       byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), elapsed]);
       t = performance.now();
-      reference.all(q.words.map(quoteFtsString).join(' OR '));
+      await reference(q.words);
       plain.push(performance.now() - t);
     }
 
-    process.stdout.write(`\nSearch benchmark: ${papers.toLocaleString('en-US')} papers, ${queries.length} queries (${cpus().length} cores, ${Math.round(totalmem() / 1e9)} GB, Node ${process.version})\n\n`);
+    process.stdout.write(`\nSearch benchmark: ${papers.toLocaleString('en-US')} papers, ${queries.length} queries, ${target.dialect} (${cpus().length} cores, ${Math.round(totalmem() / 1e9)} GB, Node ${process.version})\n\n`);
     if (ingestSeconds !== undefined) row('catalogue ingest (cached after)', `${ingestSeconds.toFixed(1)} s`);
+    if (target.copySeconds !== undefined) row('copy into PostgreSQL', `${target.copySeconds.toFixed(1)} s (rows and tsvector documents, migrate-data's copier)`);
     const sem = rebuild.semantic;
-    row('index build', `${buildSeconds.toFixed(1)} s (FTS5 rebuild ${ftsSeconds.toFixed(1)} s; vocabulary ${rebuild.words.toLocaleString('en-US')} words; semantic ${sem.seconds.total.toFixed(1)} s: train ${sem.seconds.train.toFixed(1)}, embed ${sem.seconds.embed.toFixed(1)}, ANN ${sem.seconds.index.toFixed(1)}; ${sem.dimensions} dims)`);
+    row('index build', `${buildSeconds.toFixed(1)} s (${sqlite ? `FTS5 rebuild ${ftsSeconds.toFixed(1)} s` : 'tsvector built during the copy'}; vocabulary ${rebuild.words.toLocaleString('en-US')} words; semantic ${sem.seconds.total.toFixed(1)} s: train ${sem.seconds.train.toFixed(1)}, embed ${sem.seconds.embed.toFixed(1)}, ANN ${sem.seconds.index.toFixed(1)}; ${sem.dimensions} dims)`);
     row('full-text index size', `${(ftsBytes / 1e6).toFixed(1)} MB`);
-    row('database size', `${((size(dbPath) + size(`${dbPath}-wal`)) / 1e6).toFixed(1)} MB`);
+    row('database size', `${((sqlite ? size(dbPath) + size(`${dbPath}-wal`) : await target.databaseBytes(ctx.database)) / 1e6).toFixed(1)} MB`);
     const hybridFigures = report('hybrid (SearchService)', hybrid);
     for (const [kind, samples] of byKind) report(`  ${kind} (${samples.length})`, samples);
-    const plainFigures = report('reference: FTS5 bm25, OR', plain);
+    const plainFigures = report(sqlite ? 'reference: FTS5 bm25, OR' : 'reference: tsvector ts_rank, OR', plain);
     row('peak RSS', `${peakRssMb()} MB`);
     const goals = hybridFigures.p95! <= 50 && hybridFigures.p99! <= 150 && buildSeconds <= 600 && peakRssMb() <= 4096;
     row('goals (p95≤50, p99≤150, build≤10 min, RSS≤4 GB)', goals ? 'met' : 'NOT met');
     process.stdout.write(`${JSON.stringify({ papers, queries: queries.length, buildSeconds, ftsBytes, hybrid: hybridFigures, reference: plainFigures, peakRssMb: peakRssMb() })}\n`);
     await search.close();
     await ctx.close();
+    await target.dispose();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
