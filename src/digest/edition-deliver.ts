@@ -52,6 +52,11 @@ export interface DeliverOptions {
   concurrency?: number;
   /** Keep sleeping until waiting retries are due, until nothing is pending (CLI `--wait`). */
   waitForRetries?: boolean;
+  /**
+   * Once aborted, nothing more is claimed: the sends in flight finish and their results are
+   * written, then the run ends (a worker stopping on SIGTERM leaves nothing 'sending').
+   */
+  stop?: AbortSignal;
 }
 
 export interface DeliveryReport {
@@ -81,7 +86,7 @@ export async function deliverEdition(deps: DeliverDeps, edition: EditionKey, opt
   const row = await findEdition(deps.database.db, edition);
   if (!row) return report;
   const tag = `${opts.workerId ?? defaultWorkerId()}/${randomBytes(4).toString('hex')}`;
-  const run = new DeliveryRun(deps, row.id, tag, opts.concurrency ?? deps.settings.concurrency, report);
+  const run = new DeliveryRun(deps, row.id, tag, opts.concurrency ?? deps.settings.concurrency, report, opts.stop);
   // The liveness lease comes first: without it another process would take our fresh claims for a dead worker's.
   const leaseName = `${WORKER_LEASE_PREFIX}${tag}`;
   await acquireLease(deps.database.db, leaseName, tag, deps.settings.workerTtlMs, run.now());
@@ -91,7 +96,7 @@ export async function deliverEdition(deps: DeliverDeps, edition: EditionKey, opt
       await run.sweep();
       await run.sendAll();
       report.nextAttemptAt = await earliestPendingAttempt(deps.database.db, row.id);
-      if (!opts.waitForRetries || !report.nextAttemptAt) break;
+      if (!opts.waitForRetries || !report.nextAttemptAt || opts.stop?.aborted) break;
       await sleep(Math.max(0, report.nextAttemptAt.getTime() - run.now().getTime()) + 5);
     }
   } finally {
@@ -119,6 +124,7 @@ class DeliveryRun {
     private readonly tag: string,
     private readonly concurrency: number,
     private readonly report: DeliveryReport,
+    private readonly stop?: AbortSignal,
   ) {}
 
   now(): Date {
@@ -147,8 +153,10 @@ class DeliveryRun {
     const step = Math.max(1, Math.ceil(this.concurrency / 4));
     for (;;) {
       const free = this.concurrency - inflight.size - this.unrecorded.length;
-      const worthClaiming = !this.broken && (free >= step || inflight.size === 0);
-      const claimed = worthClaiming ? await this.recordAndClaim(this.concurrency - inflight.size) : [];
+      // Stopping: only write the results waiting to be recorded (a claim of 0 messages).
+      const stopping = this.stop?.aborted ?? false;
+      const worthClaiming = !this.broken && (stopping ? this.unrecorded.length > 0 : free >= step || inflight.size === 0);
+      const claimed = worthClaiming ? await this.recordAndClaim(stopping ? 0 : this.concurrency - inflight.size) : [];
       const batch = await this.stillWanted(claimed);
       for (const message of batch) {
         const sending: Promise<void> = this.sendOne(message).finally(() => inflight.delete(sending));

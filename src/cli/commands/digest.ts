@@ -1,5 +1,6 @@
 /**
- * `paperboy digest …`: send an edition by hand (catch-up or testing), show
+ * `paperboy digest …`: send an edition by hand (catch-up or testing), run a
+ * delivery worker beside the scheduler (`digest worker`), show
  * how delivery went, and resend messages whose outcome is unknown.
  *
  * The subscription side (audience and composer) comes from a factory the
@@ -13,6 +14,7 @@ import type { DigestParts, EditionKey } from '../../digest/delivery-types.js';
 import { requeueUnknown } from '../../digest/delivery-store.js';
 import { composeEdition, type ComposeReport } from '../../digest/edition-compose.js';
 import { defaultWorkerId, deliverEdition, describeReport } from '../../digest/edition-deliver.js';
+import { runDeliveryWorker } from '../../digest/delivery-worker.js';
 import { digestRuntime, runDueEditions, type DigestRuntime } from '../../digest/edition-job.js';
 import { editionEndsEverywhere, editionLabel, isEditionDate, parseFrequency } from '../../digest/edition-key.js';
 import { findEdition, problemMessages, recentEditions, statusCounts, type EditionRow } from '../../digest/edition-store.js';
@@ -34,6 +36,12 @@ interface SendOptions extends CommonOptions {
   concurrency?: string;
 }
 
+interface WorkerOptions extends CommonOptions {
+  concurrency?: string;
+  poll: string;
+  once?: boolean;
+}
+
 interface StatusOptions extends CommonOptions {
   edition?: string;
   frequency?: string;
@@ -51,6 +59,13 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const note = (line: string) => process.stderr.write(`${line}\n`);
 const DB_OPTION = ['--db <url>', 'database (SQLite path or postgres:// URL); overrides DATABASE_URL'] as const;
 
+function positiveInteger(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${option} must be a positive integer`);
+  return n;
+}
+
 function editionDate(value: string | undefined): string | undefined {
   if (value !== undefined && !isEditionDate(value)) throw new Error(`--edition must be a date YYYY-MM-DD, not "${value}"`);
   return value;
@@ -60,7 +75,7 @@ async function runtimeFor(ctx: AppContext, createParts: DigestPartsFactory): Pro
   return digestRuntime({ ...ctx, ...(await createParts(ctx)), log: note });
 }
 
-/** Registers `digest send|status|resend`; returns the `digest` command for sibling sub-commands. */
+/** Registers `digest send|status|resend|worker`; returns the `digest` command for sibling sub-commands. */
 export function registerDigest(program: Command, createParts: DigestPartsFactory = digestPartsUnavailable): Command {
   const digest = program.command('digest').description('Digest delivery: send an edition, show its status, resend unknown outcomes');
 
@@ -76,8 +91,7 @@ export function registerDigest(program: Command, createParts: DigestPartsFactory
     .action(async (opts: SendOptions) => {
       const date = editionDate(opts.edition);
       const frequency = opts.frequency === undefined ? undefined : parseFrequency(opts.frequency);
-      const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
-      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new Error('--concurrency must be a positive integer');
+      const concurrency = positiveInteger(opts.concurrency, '--concurrency');
       if (frequency && !date) throw new Error('--frequency needs --edition (without it, every due edition is sent)');
       await withContext(opts, async (ctx) => {
         const rt = await runtimeFor(ctx, createParts);
@@ -130,8 +144,43 @@ export function registerDigest(program: Command, createParts: DigestPartsFactory
       });
     });
 
+  digest
+    .command('worker')
+    .description('Deliver every edition with messages due, again and again, until SIGINT/SIGTERM; never composes (the scheduler or `digest send` does)')
+    .option('--concurrency <n>', 'messages in flight at once (default SMTP_POOL_SIZE)')
+    .option('--poll <seconds>', 'sleep this long when nothing is due', '5')
+    .option('--once', 'deliver what is due now, then exit')
+    .option(...DB_OPTION)
+    .action(async (opts: WorkerOptions) => {
+      const concurrency = positiveInteger(opts.concurrency, '--concurrency');
+      const pollSeconds = Number(opts.poll);
+      if (!Number.isFinite(pollSeconds) || pollSeconds <= 0) throw new Error('--poll must be a positive number of seconds');
+      await withContext(opts, (ctx) => runWorker(ctx, createParts, { concurrency, pollMs: pollSeconds * 1000, once: opts.once }));
+    });
+
   registerDigestPreview(digest);
   return digest;
+}
+
+/** The worker until it is told to stop: SIGINT/SIGTERM end the current pass without claiming more. */
+async function runWorker(ctx: AppContext, createParts: DigestPartsFactory, opts: { concurrency?: number; pollMs: number; once?: boolean }): Promise<void> {
+  const rt = await runtimeFor(ctx, createParts);
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    note(`digest worker: ${signal}, finishing the messages in flight`);
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const workerId = `${defaultWorkerId()}/worker`;
+  if (!opts.once) note(`digest worker ${workerId} delivering (${rt.mail.description}); polling every ${opts.pollMs / 1000} s`);
+  try {
+    const summary = await runDeliveryWorker(rt, { ...opts, workerId, stop: stop.signal, onReport: (r) => say(describeReport(r)) });
+    say(`digest worker: ${summary.sent} sent, ${summary.deferred} deferred, ${summary.failed} failed, ${summary.cancelled} not sent (unsubscribed) in ${summary.passes} pass(es)`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 async function sendEdition(rt: DigestRuntime, edition: EditionKey, opts: SendOptions, concurrency: number | undefined): Promise<void> {
