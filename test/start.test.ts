@@ -13,12 +13,14 @@ const MAIN = join(process.cwd(), START_SCRIPT.replace(/^node\s+/, ''));
 let dir: string;
 let child: ChildProcess | undefined;
 const others: ChildProcess[] = [];
+/** Every process started, so that instances started together are all stopped after the test. */
+const spawned: ChildProcess[] = [];
 let database: TestDatabase | undefined;
 
 afterEach(async () => {
   child?.kill('SIGKILL');
   child = undefined;
-  for (const other of others.splice(0)) other.kill('SIGKILL');
+  for (const other of [...others.splice(0), ...spawned.splice(0)]) other.kill('SIGKILL');
   if (dir) rmSync(dir, { recursive: true, force: true });
   await database?.dispose();
   database = undefined;
@@ -32,6 +34,7 @@ function start(cwd: string, env: Record<string, string> = {}): Promise<{ url: st
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
+    spawned.push(proc);
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();
@@ -101,5 +104,23 @@ describe.runIf(postgres)('npm start on PostgreSQL', () => {
       expect(found.results[0]?.title).toBe('Identity Mappings in Deep Residual Networks');
     }
     await stop();
+  });
+});
+
+describe.runIf(postgres)('two npm start at the same moment on an empty PostgreSQL database', () => {
+  it('migrate it once and load the demo corpus once, then both serve it', async () => {
+    database = await postgres!.createDatabase();
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-start-'));
+    const env = { DATABASE_URL: database.url };
+    const starting = [start(dir, { ...env, DATA_DIR: join(dir, 'a') }), start(dir, { ...env, DATA_DIR: join(dir, 'b') })];
+    const instances = await Promise.all(starting);
+    const outputs = instances.map((instance) => instance.output());
+    // Exactly one of them loaded the corpus (the other waited on the setup lock, then found it loaded).
+    expect(outputs.filter((o) => /loaded the demo corpus: 273 new/.test(o))).toHaveLength(1);
+    for (const output of outputs) expect(output).toMatch(/serving 273 papers/);
+    for (const instance of instances) {
+      const home = await (await fetch(instance.url)).text();
+      expect(home).toContain('273 papers in the catalogue');
+    }
   });
 });
