@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EditionKey } from '../src/digest/delivery-types.js';
 import { composeEdition } from '../src/digest/edition-compose.js';
 import { editionEndsEverywhere } from '../src/digest/edition-key.js';
+import { runDeliveryWorker } from '../src/digest/delivery-worker.js';
 import { DIALECTS, type TestDialect } from './dialects.js';
 import { subscribers } from './support/digest-fixtures.js';
 import { digestHarness, type DigestHarness } from './support/digest-harness.js';
@@ -109,5 +110,22 @@ describe.each(DIALECTS)('paperboy digest worker (built) on $name', (dialect) => 
     expect(stderr).toContain('SIGTERM');
     expect(stdout).toContain(`digest worker: ${READERS} sent`);
     await expectDeliveredOnce(harness);
+  });
+
+  it('stopped mid-edition, claims nothing more and records its in-flight sends: none left sending', async () => {
+    const harness = await composedEdition(dialect);
+    harness.sink.behaviour.dataReplyDelayMs = 150;
+    const stop = new AbortController();
+    const worker = runDeliveryWorker({ ...harness.runtime, audience: harness.audience }, { workerId: 'stopping', concurrency: 2, pollMs: 50, stop: stop.signal });
+    await until(() => harness.sink.received.length >= 1, 10_000);
+    stop.abort();
+    const summary = await worker;
+    const rows = await harness.messages(EDITION);
+    const sent = rows.filter((r) => r.status === 'sent');
+    expect(rows.filter((r) => r.status === 'sending')).toEqual([]);
+    expect(sent.length).toBe(summary.sent);
+    expect(sent.length).toBeLessThan(READERS);
+    expect(rows.filter((r) => r.status === 'pending')).toHaveLength(READERS - sent.length);
+    expect(harness.sink.received.map((m) => m.to[0]).sort()).toEqual(sent.map((r) => r.email).sort());
   });
 });
