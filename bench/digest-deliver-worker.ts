@@ -1,17 +1,17 @@
 /**
  * A delivery worker process for the digest benchmark's `--workers N` mode:
- * the real deliverEdition on its own database connection and SMTP pool,
+ * the real delivery worker (runDeliveryWorker, what `paperboy digest worker`
+ * runs) on its own database connection and SMTP pool,
  * running while the parent is still composing — the "several workers share
  * one database" set-up, using a second core. It delivers whatever is pending,
  * naps briefly when nothing is, and stops once the parent says composition is
  * over and nothing is left; then it reports what it sent.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../src/db/connection.js';
 import { SubscriberAudience } from '../src/digest/audience.js';
 import type { DeliverySettings } from '../src/digest/delivery-settings.js';
 import type { EditionKey } from '../src/digest/delivery-types.js';
-import { deliverEdition } from '../src/digest/edition-deliver.js';
+import { runDeliveryWorker } from '../src/digest/delivery-worker.js';
 import { SmtpTransport } from '../src/mail/smtp-transport.js';
 
 interface Start {
@@ -31,15 +31,17 @@ process.on('message', (m) => {
 const database = await openDatabase(start.dbPath);
 const mail = new SmtpTransport({ url: start.smtpUrl, poolSize: start.settings.concurrency, ratePerSecond: 0, timeoutMs: 60_000 });
 const deps = { database, mail, audience: new SubscriberAudience(database.db), settings: start.settings, log: () => undefined };
-let sent = 0;
-for (;;) {
-  const wasComposing = composing;
-  const report = await deliverEdition(deps, start.edition, { workerId: start.workerId });
-  sent += report.sent;
-  // Done once a pass that began after composition ended found nothing more to send.
-  if (!wasComposing && report.sent === 0 && report.deferred === 0) break;
-  if (report.sent === 0) await sleep(50);
-}
+// Done once a pass that began after composition ended found nothing more to send.
+let composingAtPassStart = composing;
+const { sent } = await runDeliveryWorker(deps, {
+  workerId: start.workerId,
+  pollMs: 50,
+  afterPass: (pass) => {
+    const done = !composingAtPassStart && pass.reports.every((r) => r.sent === 0 && r.deferred === 0);
+    composingAtPassStart = composing;
+    return done;
+  },
+});
 await mail.close();
 await database.close();
 const cpu = process.cpuUsage();
