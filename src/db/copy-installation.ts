@@ -142,9 +142,9 @@ async function matchingColumns(sqlite: SQLite.Database, db: Kysely<any>): Promis
 
 async function prepareTarget(trx: Transaction<any>, replace: boolean, location: string): Promise<void> {
   if (replace) {
-    // CASCADE also empties paper_search; RESTART IDENTITY is moot (sequences are set after the copy) but keeps an empty copy tidy.
-    const tables = [...COPIED_TABLES, 'scheduler_locks'].map((t) => sql.table(t));
-    await sql`TRUNCATE ${sql.join(tables)} RESTART IDENTITY CASCADE`.execute(trx);
+    // CASCADE also empties paper_search. The target's scheduler_locks stay: they are the leases of its own live processes.
+    const tables = COPIED_TABLES.map((t) => sql.table(t));
+    await sql`TRUNCATE ${sql.join(tables)} CASCADE`.execute(trx);
     return;
   }
   const occupied: string[] = [];
