@@ -73,6 +73,7 @@ export async function copyInstallation(source: DatabaseHandle, target: DatabaseH
   return target.exclusively(SETUP_LOCK, () =>
     target.db.transaction().execute(async (trx) => {
       await prepareTarget(trx, options.replace ?? false, target.location);
+      const secondaryIndexes = await dropSecondaryIndexes(trx);
       sqlite.exec('BEGIN');
       try {
         const sourceCounts = new Map(COPIED_TABLES.map((t) => [t, countSourceRows(sqlite, t)]));
@@ -85,6 +86,7 @@ export async function copyInstallation(source: DatabaseHandle, target: DatabaseH
             options.onProgress?.({ table, copied, total });
           });
         }
+        await recreateIndexes(trx, secondaryIndexes);
         await resetSequences(trx);
         const report = await countCopy(trx, sourceCounts, startedAt);
         if (!copyAddsUp(report)) throw new CopyMismatchError(report);
@@ -184,6 +186,28 @@ async function copyTable(
     await sql`${into}${sql.join(values)}`.execute(trx);
     onBatch(rows.length);
   }
+}
+
+/**
+ * Indexes that back no constraint (search, lookups, the GIN index of the
+ * tsvector documents) are dropped for the copy and built again at its end,
+ * in the same transaction: one sorted build costs much less than keeping
+ * each up to date row by row. Primary keys and unique constraints stay, so
+ * the copy is still checked against them. Returns their definitions.
+ */
+async function dropSecondaryIndexes(trx: Transaction<any>): Promise<string[]> {
+  const indexes = await sql<{ name: string; definition: string }>`
+    SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+    WHERE i.schemaname = current_schema()
+      AND i.tablename IN (${sql.join([...COPIED_TABLES, POSTGRES_SEARCH_TABLE])})
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)`.execute(trx);
+  for (const index of indexes.rows) await sql`DROP INDEX ${sql.ref(index.name)}`.execute(trx);
+  return indexes.rows.map((index) => index.definition);
+}
+
+async function recreateIndexes(trx: Transaction<any>, definitions: readonly string[]): Promise<void> {
+  // The definitions are PostgreSQL's own (pg_indexes.indexdef), not input.
+  for (const definition of definitions) await sql.raw(definition).execute(trx);
 }
 
 /** Moves every serial column's sequence past the largest copied id, so new rows do not collide with copied ones. */
