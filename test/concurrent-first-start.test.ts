@@ -28,9 +28,12 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** What `npm start` does before serving: open and migrate, then load the demo corpus if the catalogue is new. */
+/**
+ * What `npm start` does before serving: open and migrate, then load the demo corpus if the catalogue is new.
+ * A pool of one connection: the lock is held on a connection of its own, so the work under it still gets one.
+ */
 async function startInstance(url: string, name: string) {
-  const config = loadConfig({}, { DATABASE_URL: url, DATA_DIR: join(dir!, name), DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'silent' });
+  const config = loadConfig({}, { DATABASE_URL: url, DATA_DIR: join(dir!, name), DATABASE_POOL_SIZE: '1', LOG_LEVEL: 'silent' });
   const ctx = await createContext(config);
   contexts.push(ctx);
   const demo = await loadDemoCorpusOnce(ctx.database, ctx.http, () => undefined);
