@@ -27,9 +27,11 @@ import { SubscriberAudience } from '../src/digest/audience.js';
 import { SubscriberDigestComposer } from '../src/digest/compose-digest.js';
 import type { EditionKey } from '../src/digest/delivery-types.js';
 import { composeEdition } from '../src/digest/edition-compose.js';
-import { deliverEdition } from '../src/digest/edition-deliver.js';
+import { startDeliveryThreads, type DeliveryThreads } from '../src/digest/delivery-threads.js';
+import { deliverEdition, type DeliveryReport } from '../src/digest/edition-deliver.js';
 import { digestRuntime } from '../src/digest/edition-job.js';
 import { editionEndsEverywhere } from '../src/digest/edition-key.js';
+import { findEdition, statusCounts } from '../src/digest/edition-store.js';
 import { SmtpTransport } from '../src/mail/smtp-transport.js';
 import { openSearch } from '../src/search/open-search.js';
 import { openBenchTarget } from './bench-target.js';
@@ -47,6 +49,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     composer: { type: 'string', default: 'real' },
     workers: { type: 'string', default: '0' },
+    /** Delivery threads beside composition, as `npm start` runs them (DIGEST_DELIVERY_THREADS, default 1). */
+    threads: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
     db: { type: 'string' },
@@ -63,6 +67,8 @@ const concurrency = positive('concurrency', values.concurrency);
 const seed = positive('seed', values.seed);
 const workerCount = Number(values.workers);
 if (!Number.isInteger(workerCount) || workerCount < 0) throw new Error('--workers must be 0 or more');
+const threadCount = Number(values.threads);
+if (!Number.isInteger(threadCount) || threadCount < 0) throw new Error('--threads must be 0 or more');
 if (values.composer !== 'real' && values.composer !== 'minimal') throw new Error('--composer must be real or minimal');
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -110,6 +116,26 @@ function askSink(child: ChildProcess): Promise<SinkCount> {
   });
 }
 
+function arrangement(): string {
+  const parts = [threadCount > 0 ? `${threadCount} delivery thread(s) alongside composition, as npm start` : 'compose then deliver in one thread'];
+  if (workerCount > 0) parts.push(`${workerCount} delivery worker process(es)`);
+  return parts.join(' + ');
+}
+
+/** Once nothing of the edition is pending or in flight, stop the threads; what was sent, from the database. */
+async function deliveredAfterThreads(db: Parameters<typeof statusCounts>[0], threads: DeliveryThreads | null): Promise<{ sent: number; deferred: number; failed: number }> {
+  const edition = await findEdition(db, EDITION);
+  if (!edition) throw new Error('the edition was not composed');
+  for (;;) {
+    const counts = await statusCounts(db, edition.id);
+    if (counts.pending === 0 && counts.sending === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await threads?.stop();
+  const counts = await statusCounts(db, edition.id);
+  return { sent: counts.sent, deferred: counts.pending, failed: counts.failed };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-digest-'));
   say(`catalogue: ${int(papers)} synthetic papers (cached in .bench/)`);
@@ -135,25 +161,26 @@ async function main(): Promise<void> {
     const workers = startWorkers(workerCount, { dbPath, smtpUrl: config.SMTP_URL, edition: EDITION, settings: { ...rt.settings, concurrency } });
     const cpuAtStart = process.cpuUsage();
     const started = performance.now();
+    // The server's arrangement: delivery threads send while the scheduler's tick composes, then the tick delivers too.
+    const threads = threadCount > 0 ? startDeliveryThreads({ config: { ...config, SMTP_POOL_SIZE: concurrency }, secretKey: ctx.secretKey, count: threadCount, log: (m) => logs.push(m), pollMs: 50 }) : null;
     const composed = await composeEdition(rt, EDITION, { now: editionEndsEverywhere(EDITION.date) });
     const composedAt = performance.now();
     workers.forEach((w) => w.child.send('composed'));
     const cpuBefore = process.cpuUsage(cpuAtStart);
     const results = await Promise.all(workers.map((w) => w.done));
-    const delivered =
-      workerCount === 0
-        ? await deliverEdition(rt, EDITION, { workerId: 'bench', concurrency })
-        : { sent: results.reduce((a, r) => a + r.sent, 0), deferred: 0, failed: 0 };
+    const mainDelivery = workerCount === 0 ? await deliverEdition(rt, EDITION, { workerId: 'bench', concurrency }) : null;
+    const delivered = threads || workerCount > 0 ? await deliveredAfterThreads(ctx.database.db, threads) : (mainDelivery as DeliveryReport);
     const finished = performance.now();
     const mainCpu = process.cpuUsage(cpuAtStart);
     const workerCpu = results.reduce((a, r) => a + r.cpuSeconds, 0);
     const sink = await askSink(child);
 
     const composeSeconds = (composedAt - started) / 1000;
-    // With workers, delivery runs alongside composition: its rate is over the whole run.
-    const deliverSeconds = (finished - (workerCount === 0 ? composedAt : started)) / 1000;
+    // With threads or workers, delivery runs alongside composition: its rate is over the whole run.
+    const alongside = workerCount > 0 || threadCount > 0;
+    const deliverSeconds = (finished - (alongside ? started : composedAt)) / 1000;
     const total = (finished - started) / 1000;
-    process.stdout.write(`\ndigest edition ${EDITION.date} to ${int(subscriberCount)} subscribers (${values.composer} composer, SMTP pool ${concurrency}, ${workerCount === 0 ? 'compose then deliver in one process' : `${workerCount} delivery worker process(es) alongside composition`}; ${target.dialect} database)\n`);
+    process.stdout.write(`\ndigest edition ${EDITION.date} to ${int(subscriberCount)} subscribers (${values.composer} composer, SMTP pool ${concurrency}, ${arrangement()}; ${target.dialect} database)\n`);
     row('composition', `${int(composed.created)} composed, ${int(composed.skipped)} skipped, ${int(composed.composeFailed)} failed in ${composeSeconds.toFixed(1)} s = ${int(composed.due / composeSeconds)} messages/s`);
     row('delivery', `${int(delivered.sent)} sent, ${int(delivered.deferred)} deferred, ${int(delivered.failed)} failed in ${deliverSeconds.toFixed(1)} s = ${int(delivered.sent / deliverSeconds)} messages/s`);
     row('sink accepted', `${int(sink.accepted)} messages, ${mb(sink.bytes)} (${int(sink.bytes / Math.max(1, sink.accepted))} bytes each)`);

@@ -14,6 +14,7 @@ import { countPapers } from './catalogue/paper-store.js';
 import { openSearch } from './search/open-search.js';
 import type { SearchService } from './search/search-service.js';
 import { createDigestParts } from './digest/compose-parts.js';
+import { startDeliveryThreads } from './digest/delivery-threads.js';
 import { digestJob } from './digest/edition-job.js';
 import { githubPollJob } from './trending/github/poll-github.js';
 import { TrendingService } from './trending/trending-service.js';
@@ -52,6 +53,11 @@ function searchRefreshJob(search: SearchService): ScheduledJob {
   return { name: 'search-refresh', schedule: '*/1 * * * *', run: () => search.refresh() };
 }
 
+/** An in-memory database cannot be shared with threads: the scheduler's tick then delivers alone. */
+function threadCount(config: Config, location: string): number {
+  return location === ':memory:' ? 0 : config.DIGEST_DELIVERY_THREADS;
+}
+
 export async function startPaperboy(config: Config): Promise<RunningServer> {
   const ctx = await createContext(config, say);
   try {
@@ -77,15 +83,17 @@ export async function startPaperboy(config: Config): Promise<RunningServer> {
       ...(githubJob ? [githubJob] : []),
     ];
     const scheduler = startScheduler(jobs, say);
+    const delivery = startDeliveryThreads({ config, secretKey: ctx.secretKey, count: threadCount(config, ctx.database.location), log: say });
     const papers = await countPapers(ctx.database.db);
     say(`Paperboy serving ${papers} papers at ${config.publicUrl} (listening on ${address})`);
     say(`database: ${ctx.database.location}`);
-    say(`mail: ${ctx.mail.description}`);
+    say(`mail: ${ctx.mail.description}${delivery.count > 0 ? ` (${delivery.count} delivery thread${delivery.count > 1 ? 's' : ''} beside the scheduler)` : ''}`);
     say(`scheduled jobs: ${scheduler.jobs.length > 0 ? scheduler.jobs.join(', ') : 'none (set SYNC_SOURCES to harvest new papers)'}`);
     return {
       url: address,
       stop: async () => {
         scheduler.stop();
+        await delivery.stop();
         await app.close();
         await search.close();
         await ctx.close();

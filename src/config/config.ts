@@ -36,6 +36,11 @@ const EnvSchema = z.object({
   DIGEST_RETRY_HOURS: z.coerce.number().min(0).max(24 * 7).default(6),
   /** First retry delay of a deferred digest (doubles per attempt, with jitter, up to an hour). */
   DIGEST_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
+  /**
+   * Delivery threads the server runs beside its scheduler (0 = the scheduler's tick delivers alone):
+   * an edition goes out on a second core while it is still being composed.
+   */
+  DIGEST_DELIVERY_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   /** Consecutive hard bounces (5xx) after which a subscriber is suspended. */
   DIGEST_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
