@@ -7,11 +7,12 @@
  * it receives. Prints messages/s for composition and for delivery, the total
  * time and peak RSS. `--composer minimal` swaps in a light composer
  * (bench/digest-composer.ts) to measure the delivery engine on its own.
- * `--workers N` delivers from N worker processes while this one is still
- * composing (several workers on one database), instead of composing and then
- * delivering in one process as the scheduler does.
+ * By default it runs as `npm start` does: `--threads 1` delivery thread sends
+ * while this thread composes (then delivers too, as the scheduler's tick
+ * does); `--threads 0` composes and then delivers in one thread. `--workers N`
+ * adds N delivery worker processes (`paperboy digest worker`) on one database.
  *
- *   npm run bench:digest -- --subscribers 100000 [--composer real|minimal] [--workers 0] [--papers 100000] [--concurrency 8] [--seed 1] [--keep] [--db postgres://…]
+ *   npm run bench:digest -- --subscribers 100000 [--composer real|minimal] [--threads 1] [--workers 0] [--papers 100000] [--concurrency 8] [--seed 1] [--keep] [--db postgres://…]
  *
  * `--db postgres://…` runs it all on PostgreSQL instead of a SQLite file (a fresh schema, see bench-target.ts).
  */
