@@ -14,6 +14,7 @@ import { composeEdition } from '../src/digest/edition-compose.js';
 import { editionEndsEverywhere } from '../src/digest/edition-key.js';
 import { subscribers } from './support/digest-fixtures.js';
 import { digestHarness as digestHarnessOn, type DigestHarness } from './support/digest-harness.js';
+import { until } from './support/until.js';
 
 /** The database each describe.each(DIALECTS) block runs on. */
 let dialect: TestDialect = DIALECTS[0]!;
@@ -62,13 +63,6 @@ function startWorker(harness: DigestHarness, name: string, sendDelayMs: number):
   return { child, stdout: () => out, exit };
 }
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe.each(DIALECTS)('delivery worker processes on $name', (each) => {
   beforeEach(() => {
@@ -83,7 +77,7 @@ describe.each(DIALECTS)('delivery worker processes on $name', (each) => {
     h.sink.behaviour.dataReplyDelayMs = 25;
 
     const first = startWorker(h, 'worker-a', 15);
-    await until(() => h!.sink.received.length >= 17, 20_000);
+    await until(() => h!.sink.received.length >= 17, 20_000, 5);
     first.child.kill('SIGKILL');
     expect(await first.exit).toBeNull();
     expect(first.stdout()).not.toContain('REPORT');

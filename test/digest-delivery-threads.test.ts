@@ -14,6 +14,7 @@ import { DIALECTS, type TestDialect } from './dialects.js';
 import { subscribers } from './support/digest-fixtures.js';
 import { digestHarness, type DigestHarness } from './support/digest-harness.js';
 import { seedSubscriber } from './support/subscription-fixtures.js';
+import { until } from './support/until.js';
 
 const EDITION: EditionKey = { date: '2025-05-06', frequency: 'daily' };
 const READERS = 12;
@@ -38,13 +39,6 @@ async function composedEdition(dialect: TestDialect): Promise<DigestHarness> {
   return h;
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.each(DIALECTS)('digest delivery threads on $name', (dialect) => {
   it('two threads deliver a composed edition exactly once, and stop cleanly', async () => {

@@ -17,6 +17,7 @@ import { subscribers } from './support/digest-fixtures.js';
 import { digestHarness, type DigestHarness } from './support/digest-harness.js';
 import { BIN, runCli } from './support/run-cli.js';
 import { seedSubscriber } from './support/subscription-fixtures.js';
+import { until } from './support/until.js';
 
 const EDITION: EditionKey = { date: '2025-05-06', frequency: 'daily' };
 const READERS = 6;
@@ -63,13 +64,6 @@ async function expectDeliveredOnce(harness: DigestHarness): Promise<void> {
   );
 }
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.each(DIALECTS)('paperboy digest worker (built) on $name', (dialect) => {
   it('--once delivers every pending message exactly once and exits 0', async () => {

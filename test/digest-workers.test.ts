@@ -27,6 +27,7 @@ import { createDialectContext, DIALECTS } from './dialects.js';
 import { ListAudience, SimpleComposer, subscribers, testSettings } from './support/digest-fixtures.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 import type { TempContext } from './support/temp-context.js';
+import { until } from './support/until.js';
 
 const postgres = DIALECTS.find((d) => d.name === 'postgres');
 const EDITION: EditionKey = { date: '2025-06-03', frequency: 'daily' };
@@ -88,13 +89,6 @@ function startWorker(dbUrl: string, smtpUrl: string, name: string, sendDelayMs: 
   return { child, sends: () => sends, stdout: () => out, exit };
 }
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** The Message-ID header of a raw message, without its angle brackets (headers end at the first blank line). */
 function messageIdOf(raw: Buffer): string {
@@ -122,7 +116,7 @@ describe.runIf(postgres)('three delivery workers on PostgreSQL, one killed mid-r
     sink.behaviour.dataReplyDelayMs = 2;
 
     const [a, b, c] = [startWorker(ctx.dbPath, sink.url, 'worker-a', 1), startWorker(ctx.dbPath, sink.url, 'worker-b', 0), startWorker(ctx.dbPath, sink.url, 'worker-c', 0)];
-    await until(() => a!.sends() >= 300 && sink!.received.length >= SUBSCRIBERS / 4, 60_000);
+    await until(() => a!.sends() >= 300 && sink!.received.length >= SUBSCRIBERS / 4, 60_000, 5);
     a!.child.kill('SIGKILL');
     expect(await a!.exit).toBeNull();
     expect(sink.received.length).toBeLessThan(SUBSCRIBERS);

@@ -60,6 +60,7 @@ function superviseThread(options: DeliveryThreadOptions, workerId: string): Supe
   let current: Worker | null = null;
   let restartTimer: NodeJS.Timeout | undefined;
   const data: DeliveryThreadData = { config: options.config, secretKey: options.secretKey, workerId, pollMs: options.pollMs ?? 5_000 };
+  const restartMs = options.restartMs ?? 30_000;
 
   const start = () => {
     const worker = new Worker(workerScript(new URL('./delivery-thread.js', import.meta.url)), { workerData: data });
@@ -71,8 +72,8 @@ function superviseThread(options: DeliveryThreadOptions, workerId: string): Supe
     worker.on('exit', (code) => {
       current = null;
       if (stopping) return;
-      options.log(`digest delivery thread ${workerId} exited (code ${code}); starting it again in ${Math.round((options.restartMs ?? 30_000) / 1000)} s`);
-      restartTimer = setTimeout(start, options.restartMs ?? 30_000);
+      options.log(`digest delivery thread ${workerId} exited (code ${code}); starting it again in ${Math.round(restartMs / 1000)} s`);
+      restartTimer = setTimeout(start, restartMs);
       restartTimer.unref();
     });
   };
