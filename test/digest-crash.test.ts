@@ -63,7 +63,6 @@ function startWorker(harness: DigestHarness, name: string, sendDelayMs: number):
   return { child, stdout: () => out, exit };
 }
 
-
 describe.each(DIALECTS)('delivery worker processes on $name', (each) => {
   beforeEach(() => {
     dialect = each;

@@ -39,7 +39,6 @@ async function composedEdition(dialect: TestDialect): Promise<DigestHarness> {
   return h;
 }
 
-
 describe.each(DIALECTS)('digest delivery threads on $name', (dialect) => {
   it('two threads deliver a composed edition exactly once, and stop cleanly', async () => {
     const harness = await composedEdition(dialect);

@@ -64,7 +64,6 @@ async function expectDeliveredOnce(harness: DigestHarness): Promise<void> {
   );
 }
 
-
 describe.each(DIALECTS)('paperboy digest worker (built) on $name', (dialect) => {
   it('--once delivers every pending message exactly once and exits 0', async () => {
     const harness = await composedEdition(dialect);

@@ -89,7 +89,6 @@ function startWorker(dbUrl: string, smtpUrl: string, name: string, sendDelayMs: 
   return { child, sends: () => sends, stdout: () => out, exit };
 }
 
-
 /** The Message-ID header of a raw message, without its angle brackets (headers end at the first blank line). */
 function messageIdOf(raw: Buffer): string {
   const headers = raw.subarray(0, raw.indexOf('\r\n\r\n')).toString('latin1');
