@@ -9,6 +9,7 @@ import { loadDemoCorpusOnce } from './ingest/demo-corpus.js';
 import { formatCounts } from './ingest/ingest-batches.js';
 import { runSync } from './ingest/sync/run-sync.js';
 import { parseSyncSources } from './ingest/sync/sync-sources.js';
+import { defaultHolder, exclusiveJob } from './jobs/exclusive-job.js';
 import { startScheduler, type ScheduledJob } from './jobs/scheduler.js';
 import { countPapers } from './catalogue/paper-store.js';
 import { openSearch } from './search/open-search.js';
@@ -76,11 +77,15 @@ export async function startPaperboy(config: Config): Promise<RunningServer> {
     const address = await app.listen({ port: config.PORT, host: config.HOST });
     const githubJob = githubPollJob({ ...ctx, log: say }, () => trending.invalidate());
     const digestParts = await createDigestParts(ctx, { search, trending });
+    // Harvests and GitHub polls run on one instance for all (exclusive-job.ts); every instance
+    // refreshes its own search index; the digest job elects its scheduler itself.
+    const holder = defaultHolder();
+    const once = (job: ScheduledJob) => exclusiveJob(ctx.database.db, job, { holder, log: say });
     const jobs = [
-      ...syncJobs(config, { ...ctx, log: say }, search, trending),
+      ...syncJobs(config, { ...ctx, log: say }, search, trending).map(once),
       searchRefreshJob(search),
       digestJob({ ...ctx, ...digestParts, log: say }),
-      ...(githubJob ? [githubJob] : []),
+      ...(githubJob ? [once(githubJob)] : []),
     ];
     const scheduler = startScheduler(jobs, say);
     const delivery = startDeliveryThreads({ config, secretKey: ctx.secretKey, count: threadCount(config, ctx.database.location), log: say });

@@ -9,7 +9,7 @@ import type { EditionKey } from '../src/digest/delivery-types.js';
 import { composeEdition } from '../src/digest/edition-compose.js';
 import { markAbandoned, recordSent, WORKER_LEASE_PREFIX } from '../src/digest/delivery-store.js';
 import { deliverEdition } from '../src/digest/edition-deliver.js';
-import { acquireLease } from '../src/digest/scheduler-lock.js';
+import { acquireLease } from '../src/jobs/leases.js';
 import { digestMessageId, editionEndsEverywhere } from '../src/digest/edition-key.js';
 import { subscribers } from './support/digest-fixtures.js';
 import { digestHarness as digestHarnessOn, type DigestHarness } from './support/digest-harness.js';

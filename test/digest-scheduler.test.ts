@@ -9,7 +9,7 @@ import { DIALECTS, type TestDialect } from './dialects.js';
 import { openDatabase, type DatabaseHandle } from '../src/db/connection.js';
 import type { EditionKey } from '../src/digest/delivery-types.js';
 import { runDigestTick, SCHEDULER_LEASE, type DigestRuntime } from '../src/digest/edition-job.js';
-import { acquireLease, releaseLease } from '../src/digest/scheduler-lock.js';
+import { acquireLease, releaseLease } from '../src/jobs/leases.js';
 import { SmtpTransport } from '../src/mail/smtp-transport.js';
 import { subscribers, type TestSubscriber } from './support/digest-fixtures.js';
 import { digestHarness as digestHarnessOn, type DigestHarness } from './support/digest-harness.js';

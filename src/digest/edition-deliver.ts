@@ -33,7 +33,7 @@ import { dropSentBodies, expireOverdue, markAbandoned, recentOutcomes, recordCan
 import type { DigestAudience, EditionKey } from './delivery-types.js';
 import { editionLabel } from './edition-key.js';
 import { earliestPendingAttempt, findEdition, refreshEditionStatus, statusCounts } from './edition-store.js';
-import { acquireLease, keepLease } from './scheduler-lock.js';
+import { acquireLease, keepLease } from '../jobs/leases.js';
 
 export interface DeliverDeps {
   database: DatabaseHandle;

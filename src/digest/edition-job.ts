@@ -23,7 +23,7 @@ import { composeEdition, type ComposeReport } from './edition-compose.js';
 import { defaultWorkerId, deliverEdition, type DeliveryReport } from './edition-deliver.js';
 import { datesTodaySomewhere } from './edition-key.js';
 import { editionsWithPending } from './edition-store.js';
-import { acquireLease, keepLease } from './scheduler-lock.js';
+import { acquireLease, keepLease } from '../jobs/leases.js';
 
 export const SCHEDULER_LEASE = 'digest-scheduler';
 /** Longer than the default tick interval, so the holder keeps leadership between ticks. */

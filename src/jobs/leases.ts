@@ -2,13 +2,15 @@
  * Leases in the `scheduler_locks` table: "only one of us does this" across
  * processes sharing one database. A lease has a holder and an expiry; the
  * holder renews it while it works, and anyone may take it over once it has
- * expired (its holder died). Used for the single digest scheduler and for
+ * expired (its holder died). Used for the single digest scheduler, for
+ * scheduled jobs that one instance runs for all (exclusive-job.ts) and for
  * the liveness of delivery workers (a message in 'sending' whose worker's
- * lease is gone was abandoned mid-send).
+ * lease is gone was abandoned mid-send). The table itself is created by the
+ * digest migration (006), which needed it first.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { digestDb } from './delivery-schema.js';
+import { digestDb } from '../digest/delivery-schema.js';
 
 /** Takes the lease, or renews it when we already hold it; false when someone else holds an unexpired one. */
 export async function acquireLease(db: Kysely<Database>, name: string, holder: string, ttlMs: number, now = new Date()): Promise<boolean> {
