@@ -43,7 +43,7 @@ function syncJobs(config: Config, ctx: Parameters<typeof runSync>[0], search: Se
         for (const r of reports) ctx.log(`sync ${r.key}: ${r.ok ? formatCounts(r.counts) : `failed: ${r.error}`}`);
         await search.refresh();
         // New Hugging Face signals show at once rather than after the cache expires.
-        trending.invalidate();
+        await trending.invalidate();
       },
     },
   ];
@@ -75,7 +75,7 @@ export async function startPaperboy(config: Config): Promise<RunningServer> {
     const trending = new TrendingService(ctx.database.db);
     const app = await buildApp({ ...ctx, search, trending, logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL } });
     const address = await app.listen({ port: config.PORT, host: config.HOST });
-    const githubJob = githubPollJob({ ...ctx, log: say }, () => trending.invalidate());
+    const githubJob = githubPollJob({ ...ctx, log: say }, () => void trending.invalidate().catch((e: unknown) => say(`trending invalidation failed: ${String(e)}`)));
     const digestParts = await createDigestParts(ctx, { search, trending });
     // Harvests and GitHub polls run on one instance for all (exclusive-job.ts); every instance
     // refreshes its own search index; the digest job elects its scheduler itself.

@@ -43,6 +43,8 @@ export const COPIED_TABLES: readonly string[] = [
 export const NOT_COPIED: Readonly<Record<string, string>> = {
   schema_migrations: 'the target records its own migrations',
   scheduler_locks: "leases of the processes running on the source; the target's processes take their own",
+  rate_limit_counters: 'request counters of windows of a few minutes; the target counts afresh',
+  change_counters: "cache generations of the source's running instances; the target's start from nothing cached",
 };
 
 /** SQLite's own tables and the FTS5 index with its shadow tables (PostgreSQL's `paper_search` is built by triggers instead). */

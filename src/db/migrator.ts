@@ -12,6 +12,8 @@ import { trendingMigration } from './migrations/004-trending.js';
 import { subscriptionsMigration } from './migrations/005-subscriptions.js';
 import { digestMigration } from './migrations/006-digest.js';
 import { ftsBulkWritesMigration } from './migrations/007-fts-bulk-writes.js';
+import { ftsPendingRangeMigration } from './migrations/008-fts-pending-range.js';
+import { sharedStateMigration } from './migrations/009-shared-state.js';
 
 export interface Migration {
   version: number;
@@ -19,7 +21,7 @@ export interface Migration {
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration, accountsMigration, trendingMigration, subscriptionsMigration, digestMigration, ftsBulkWritesMigration];
+export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration, accountsMigration, trendingMigration, subscriptionsMigration, digestMigration, ftsBulkWritesMigration, ftsPendingRangeMigration, sharedStateMigration];
 
 export class DatabaseTooNewError extends Error {
   constructor(dbVersion: number, codeVersion: number, location: string) {

@@ -1,9 +1,20 @@
 /**
- * In-process token buckets, one per key (a client IP). Good enough for one
- * Paperboy process; the per-address limit that matters for mail-bombing is
- * kept in the database (subscribers.last_confirmation_sent_at) and holds
- * across processes and restarts.
+ * Per-client limits on subscribe requests. The per-address limit that
+ * matters most for mail-bombing is kept in the database
+ * (subscribers.last_confirmation_sent_at) and holds across processes and
+ * restarts; this is the per-IP one. One process (SQLite) keeps token buckets
+ * in memory; several instances on one PostgreSQL database count in the
+ * database they share (SharedRateLimiter), so each does not grant the whole
+ * allowance again.
  */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { countHit } from '../security/rate-limit-counters.js';
+
+export interface RequestLimiter {
+  /** Counts one request for `key`; false when it is over the limit. */
+  take(key: string): boolean | Promise<boolean>;
+}
 
 export interface RateLimitOptions {
   /** Requests allowed in a burst. */
@@ -19,7 +30,7 @@ interface Bucket {
   updatedAt: number;
 }
 
-export class RateLimiter {
+export class RateLimiter implements RequestLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly options: RateLimitOptions) {}
@@ -46,5 +57,24 @@ export class RateLimiter {
       if (oldest === undefined) return;
       this.buckets.delete(oldest);
     }
+  }
+}
+
+/**
+ * The same allowance counted in the database: `capacity` requests per window
+ * of `capacity × refillMs` (a fixed window rather than a bucket: one
+ * statement per request, whichever instance receives it).
+ */
+export class SharedRateLimiter implements RequestLimiter {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly name: string,
+    private readonly options: RateLimitOptions,
+  ) {}
+
+  async take(key: string, now = Date.now()): Promise<boolean> {
+    const { capacity, refillMs } = this.options;
+    const count = await countHit(this.db, `${this.name}:${key}`, capacity * refillMs, now);
+    return count.hits <= capacity;
   }
 }

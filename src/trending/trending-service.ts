@@ -2,8 +2,10 @@
  * The TrendingProvider the site, API, CLI and digests use. A window's ranking
  * is computed from the activity tables (only papers with activity, never the
  * whole catalogue) and cached for a short TTL, so the trending page costs a
- * slice and a primary-key lookup per request. Votes cast through this service
- * drop the cache at once, so a voter sees their vote counted.
+ * slice and a primary-key lookup per request. A vote (or new signals) bumps
+ * the activity generation in the database (activity-generation.ts); every
+ * instance checks it before serving a cached ranking, so a voter sees their
+ * vote counted whichever instance answers.
  */
 import type { Kysely } from 'kysely';
 import { findPapersBySeqs, countPapers } from '../catalogue/paper-store.js';
@@ -11,6 +13,7 @@ import { rowToPaper } from '../catalogue/paper-row.js';
 import type { Database } from '../db/schema.js';
 import { newestPaperRows } from './activity-store.js';
 import { computeRanking, type RankedPaper } from './compute-ranking.js';
+import { activityGeneration, bumpActivityGeneration } from './activity-generation.js';
 import { explain, zeroComponents } from './score.js';
 import type { TrendingEntry, TrendingPage, TrendingProvider, TrendingQuery, TrendingWindow } from './trending-provider.js';
 import { castVote, removeVote } from './votes.js';
@@ -55,6 +58,8 @@ export class TrendingService implements TrendingProvider {
    */
   private dates = new Map<number, number>();
   private datesSince = Date.now();
+  /** The activity generation the cached rankings were computed at. */
+  private generation: number | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -70,6 +75,7 @@ export class TrendingService implements TrendingProvider {
     const { window } = query;
     // A past moment (a digest's edition) is computed afresh: the cache holds "now" only.
     if (query.asOf) return this.buildPage(window, await computeRanking(this.db, window, query.asOf), limit, offset);
+    await this.dropIfChanged();
     const ranking = this.cached(this.rankings, window, Date.now() + this.ttlMs, () =>
       computeRanking(this.db, window, this.now(), this.paperDates()),
     );
@@ -80,23 +86,38 @@ export class TrendingService implements TrendingProvider {
     return copyPage(await page.value);
   }
 
-  /** Forget every computed ranking (after a vote; the lead may also call it after an ingest). */
-  invalidate(): void {
-    this.rankings.clear();
-    this.pages.clear();
+  /**
+   * After a change to what rankings are computed from (a vote, a harvest, a
+   * star poll): every instance's next ranking is computed afresh.
+   */
+  async invalidate(): Promise<void> {
+    await bumpActivityGeneration(this.db);
+    this.forget();
   }
 
-  /** `castVote`, then the next ranking includes it. */
+  /** `castVote`, then the next ranking (on any instance) includes it. */
   async castVote(userId: number, seq: number): Promise<boolean> {
     const added = await castVote(this.db, userId, seq, this.now());
-    if (added) this.invalidate();
+    if (added) await this.invalidate();
     return added;
   }
 
   async removeVote(userId: number, seq: number): Promise<boolean> {
     const removed = await removeVote(this.db, userId, seq);
-    if (removed) this.invalidate();
+    if (removed) await this.invalidate();
     return removed;
+  }
+
+  private forget(): void {
+    this.rankings.clear();
+    this.pages.clear();
+  }
+
+  /** Drops the cached rankings when any instance changed trending's inputs since they were computed. */
+  private async dropIfChanged(): Promise<void> {
+    const generation = await activityGeneration(this.db);
+    if (generation !== this.generation) this.forget();
+    this.generation = generation;
   }
 
   private paperDates(): Map<number, number> {

@@ -7,6 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { sharedRateLimitStore } from './shared-rate-limit-store.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { countPapers } from '../catalogue/paper-store.js';
 import type { Config } from '../config/config.js';
@@ -34,7 +35,7 @@ import { registerSubscriptionRoutes } from './subscriptions/subscription-routes.
 export type SiteTrending = TrendingProvider & {
   castVote?(userId: number, seq: number): Promise<boolean>;
   removeVote?(userId: number, seq: number): Promise<boolean>;
-  invalidate?(): void;
+  invalidate?(): void | Promise<void>;
 };
 
 export interface RateLimits {
@@ -109,7 +110,9 @@ async function registerApiPolicies(app: FastifyInstance, web: WebContext): Promi
       route.config = { ...route.config, rateLimit: { max: web.limits.apiPerMinute, timeWindow: 60_000 } };
     }
   });
-  await app.register(fastifyRateLimit, { global: false });
+  // Several instances share a PostgreSQL database, and must share the counts too; SQLite is one process.
+  const store = web.database.dialect === 'postgres' ? sharedRateLimitStore(web.database.db) : undefined;
+  await app.register(fastifyRateLimit, { global: false, ...(store ? { store } : {}) });
   await app.register(fastifyCors, {
     delegator: (request, callback) => {
       const api = (request.url ?? '').startsWith('/api/');

@@ -12,7 +12,7 @@ export async function setVote(web: WebContext, userId: number, id: string, up: b
   // Through the trending service when it offers it, so its cached ranking is dropped too.
   if (up) await (trending.castVote ? trending.castVote(userId, stored.seq) : castVote(db, userId, stored.seq));
   else await (trending.removeVote ? trending.removeVote(userId, stored.seq) : removeVote(db, userId, stored.seq));
-  if (!trending.castVote) trending.invalidate?.();
+  if (!trending.castVote) await trending.invalidate?.();
   web.caches.trendingHtml.clear();
   web.caches.paperFacts.delete(stored.paper.id);
   return { votes: await voteCount(db, stored.seq), voted: up };

@@ -4,7 +4,7 @@
  * pending, confirmed or unsubscribed — so nobody can learn who subscribes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RateLimiter } from '../../subscribers/rate-limiter.js';
+import type { RequestLimiter } from '../../subscribers/rate-limiter.js';
 import { SubscribeApiSchema, SubscribeFormSchema } from '../../subscribers/subscribe-request.js';
 import type { SubscriptionService } from '../../subscribers/subscription-service.js';
 import { describeZodError, sendApiError } from '../api/api-errors.js';
@@ -15,7 +15,7 @@ import { renderCheckInbox, renderSubscribeForm } from './subscription-pages.js';
 
 export interface SubscribeRouteDeps {
   service: SubscriptionService;
-  limiter: RateLimiter;
+  limiter: RequestLimiter;
 }
 
 const ACCEPTED = {
@@ -35,7 +35,7 @@ function typedEmail(body: unknown): string {
 
 async function subscribeForm(web: WebContext, deps: SubscribeRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   if (!web.csrf.verify(request)) return sendErrorPage(web, request, reply, 403, 'The form expired.');
-  if (!deps.limiter.take(request.ip)) return sendErrorPage(web, request, reply, 429, 'Too many subscribe requests.');
+  if (!(await deps.limiter.take(request.ip))) return sendErrorPage(web, request, reply, 429, 'Too many subscribe requests.');
   const parsed = SubscribeFormSchema.safeParse(request.body ?? {});
   if (!parsed.success) {
     const ctx = await pageContext(web, request, reply);
@@ -62,7 +62,7 @@ export function registerSubscribeRoutes(app: FastifyInstance, web: WebContext, d
 
   app.post('/api/subscriptions', async (request, reply) => {
     if (!isJson(request)) return sendApiError(reply, 415, 'bad_request', 'send the subscription as JSON (Content-Type: application/json)');
-    if (!deps.limiter.take(request.ip)) return sendApiError(reply, 429, 'rate_limited', 'too many subscribe requests from this address; try again later');
+    if (!(await deps.limiter.take(request.ip))) return sendApiError(reply, 429, 'rate_limited', 'too many subscribe requests from this address; try again later');
     const parsed = SubscribeApiSchema.safeParse(request.body ?? {});
     if (!parsed.success) return sendApiError(reply, 400, 'bad_request', describeZodError(parsed.error));
     await deps.service.request(parsed.data);

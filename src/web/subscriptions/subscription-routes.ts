@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SubscriberDigestComposer } from '../../digest/compose-digest.js';
 import { MailDispatcher } from '../../subscribers/mail-dispatch.js';
-import { RateLimiter, type RateLimitOptions } from '../../subscribers/rate-limiter.js';
+import { RateLimiter, SharedRateLimiter, type RateLimitOptions } from '../../subscribers/rate-limiter.js';
 import { SubscriberAccount } from '../../subscribers/subscriber-account.js';
 import { SubscriberLinks } from '../../subscribers/subscriber-links.js';
 import { SubscriptionService } from '../../subscribers/subscription-service.js';
@@ -41,7 +41,10 @@ export function registerSubscriptionRoutes(app: FastifyInstance, web: WebContext
   const links = new SubscriberLinks(web.tokens, web.config);
   const composer = new SubscriberDigestComposer({ db, tokens: web.tokens, config: web.config, search: web.search, trending: web.trending, clock: options.clock });
 
-  registerSubscribeRoutes(app, web, { service, limiter: new RateLimiter(options.perIp ?? DEFAULT_PER_IP) });
+  const perIp = options.perIp ?? DEFAULT_PER_IP;
+  // Several instances share a PostgreSQL database (and must share the count); SQLite is one process.
+  const limiter = web.database.dialect === 'postgres' ? new SharedRateLimiter(db, 'subscribe-ip', perIp) : new RateLimiter(perIp);
+  registerSubscribeRoutes(app, web, { service, limiter });
   registerConfirmRoutes(app, web, service);
   registerPreferencesRoutes(app, web, { account, links });
   registerUnsubscribeRoutes(app, web, { account, links });
