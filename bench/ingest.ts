@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     process.stdout.write('pass 1: fresh database\n');
     row('counts', `${int(s1.new)} new, ${int(s1.updated)} updated, ${int(s1.unchanged)} unchanged, ${int(s1.rejected)} rejected`);
     row('stored / FTS rows', `${int(stored)} / ${int(indexed)}`);
+    row('full-text indexing', bulkLine(s1));
     row('total time (ingest)', `${first.seconds.toFixed(1)} s`);
     row('rate', `${int(first.rate)} papers/s (${mb(corpusBytes / first.seconds)}/s)`);
     row('CPU time', cpuLine(first));
@@ -134,6 +135,12 @@ async function main(): Promise<void> {
     await ctx.close();
     if (!values.keep) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function bulkLine(s: IngestSummary): string {
+  const b = s.bulkLoad;
+  if (!b) return 'per batch';
+  return b.builtAside ? `built on the side, moved in; ${int(b.caughtUp)} caught up` : `${int(b.caughtUp)} caught up at the end${b.reason ? ` (${b.reason})` : ''}`;
 }
 
 function cpuLine(pass: Pass): string {

@@ -5,6 +5,7 @@
 import { userAgent, type Config } from './config/config.js';
 import { openDatabase, type DatabaseHandle } from './db/connection.js';
 import { migrate } from './db/migrator.js';
+import { repairFullTextIndex } from './catalogue/sqlite-fts-pending.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { createHttpClient, defaultMinIntervalFor, type HttpClient } from './ingest/fetch/http-client.js';
 import { createMailTransport } from './mail/create-transport.js';
@@ -43,6 +44,8 @@ export async function createContext(config: Config, log?: (m: string) => void): 
   const database = await openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   try {
     await migrate(database);
+    // Papers a bulk ingest that died left out of the full-text index are indexed now.
+    repairFullTextIndex(database);
   } catch (error) {
     await database.close();
     throw error;

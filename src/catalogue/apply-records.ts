@@ -12,7 +12,6 @@ import {
   insertSignals,
   kyselyBatchWriter,
   latestSignalValues,
-  updatePaper,
   type BatchWriter,
   type Executor,
   type MatchKeys,
@@ -170,6 +169,7 @@ export async function applyRecords(
   }
   await writeEntries(db, writer, index.entries);
   await insertSignals(db, index.entries.flatMap((e) => e.newSignals.map((s) => ({ seq: e.seq!, ...s }))), now);
+  await writer.endBatch();
   return counts;
 }
 
@@ -179,7 +179,7 @@ async function writeEntries(db: Executor, writer: BatchWriter, entries: Entry[])
   for (const entry of fresh) entry.seq = seqById.get(entry.paper.id);
   for (const entry of entries) {
     if (!entry.original || entry.paper === entry.original) continue;
-    await updatePaper(db, entry.seq!, entry.paper);
+    await writer.updatePaper(entry.seq!, entry.original, entry.paper);
     // A generated id replaced by the arXiv id stays reachable: old links keep working.
     if (entry.paper.id !== entry.original.id) await addAlias(db, entry.original.id, entry.seq!);
   }

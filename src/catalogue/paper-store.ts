@@ -56,12 +56,18 @@ export interface BatchWriter {
   findByKeys(keys: MatchKeys): Promise<StoredPaper[]>;
   /** Inserts new papers (and whatever keeps the full-text index in step); seq by paper id. */
   insertPapers(papers: Paper[]): Promise<Map<string, number>>;
+  /** Rewrites a stored paper (`before` is what is stored). */
+  updatePaper(seq: number, before: Paper, after: Paper): Promise<void>;
+  /** After the batch's last write, before its transaction commits. */
+  endBatch(): Promise<void>;
 }
 
 export function kyselyBatchWriter(db: Executor): BatchWriter {
   return {
     findByKeys: (keys) => findByKeys(db, keys),
     insertPapers: (papers) => insertPapers(db, papers),
+    updatePaper: (seq, _before, after) => updatePaper(db, seq, after),
+    endBatch: async () => {},
   };
 }
 

@@ -6,13 +6,20 @@
  * by the per-row insert trigger (see migration 007 for why that is faster and
  * how the trigger stays in force for every other writer).
  *
+ * In a bulk load (fts-build.ts) it writes papers unindexed, in the pending
+ * range, and reports their index entries to the load instead. Outside one,
+ * while some load's range is pending, its new papers fall in that range and
+ * are left to it too.
+ *
  * It runs on the same connection as the caller's Kysely transaction, so its
  * writes commit or roll back with the rest of the batch.
  */
 import type SQLite from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import type { PapersTable } from '../db/schema.js';
+import type { FullTextBulkLoad } from './fts-build.js';
 import type { BatchWriter, MatchKeys, StoredPaper } from './paper-store.js';
+import type { FullTextValues } from './sqlite-fts-pending.js';
 import { paperToRow, rowToPaper, type PaperRow } from './paper-row.js';
 import type { Paper } from './paper.js';
 
@@ -31,6 +38,8 @@ const FTS_COLUMNS = ['title', 'abstract', 'authors', 'search_tags'] as const sat
 
 interface Statements {
   insertPaper: SQLite.Statement;
+  updatePaper: SQLite.Statement;
+  anyPending: SQLite.Statement;
   insertFullText: SQLite.Statement;
   deferFullText: SQLite.Statement;
   resumeFullText: SQLite.Statement;
@@ -46,6 +55,8 @@ function prepare(sqlite: SQLite.Database): Statements {
   const byColumn = (column: string) => sqlite.prepare(`SELECT * FROM papers WHERE ${column} IN (SELECT value FROM json_each(?))`);
   return {
     insertPaper: sqlite.prepare(`INSERT INTO papers (${PAPER_COLUMNS.join(', ')}) VALUES (${PAPER_COLUMNS.map((c) => `@${c}`).join(', ')})`),
+    updatePaper: sqlite.prepare(`UPDATE papers SET ${PAPER_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE seq = @seq`),
+    anyPending: sqlite.prepare('SELECT 1 FROM papers_fts_pending'),
     insertFullText: sqlite.prepare(`INSERT INTO papers_fts (rowid, ${FTS_COLUMNS.join(', ')}) VALUES (?, ${FTS_COLUMNS.map(() => '?').join(', ')})`),
     deferFullText: sqlite.prepare('INSERT INTO papers_fts_deferred (writer) VALUES (1)'),
     resumeFullText: sqlite.prepare('DELETE FROM papers_fts_deferred'),
@@ -64,10 +75,16 @@ function statementsFor(sqlite: SQLite.Database): Statements {
   return statements;
 }
 
+type Row = ReturnType<typeof paperToRow>;
+const fullTextValues = (row: Row): FullTextValues => [row.title, row.abstract ?? null, row.authors, row.search_tags ?? ''];
+
 export class SqliteBatchWriter implements BatchWriter {
   private readonly statements: Statements;
 
-  constructor(private readonly sqlite: SQLite.Database) {
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    private readonly bulk?: FullTextBulkLoad,
+  ) {
     this.statements = statementsFor(sqlite);
   }
 
@@ -91,16 +108,45 @@ export class SqliteBatchWriter implements BatchWriter {
     const seqById = new Map<string, number>();
     if (papers.length === 0) return seqById;
     if (!this.sqlite.inTransaction) throw new Error('SqliteBatchWriter writes only inside the caller’s transaction');
-    const { insertPaper, insertFullText, deferFullText, resumeFullText } = this.statements;
     const rows = papers.map(paperToRow);
-    const seqs: number[] = [];
+    const seqs = this.bulk ? this.insertForBulkLoad(this.bulk, rows) : this.statements.anyPending.get() ? this.insertRows(rows) : this.insertIndexed(rows);
+    rows.forEach((row, i) => seqById.set(row.id, seqs[i]!));
+    return seqById;
+  }
+
+  async updatePaper(seq: number, before: Paper, after: Paper): Promise<void> {
+    const row = paperToRow(after);
+    this.bulk?.beginWrite();
+    // The update trigger keeps the index in step below the pending range.
+    this.statements.updatePaper.run({ ...row, seq });
+    if (!this.bulk) return;
+    const [old, now] = [fullTextValues(paperToRow(before)), fullTextValues(row)];
+    if (old.some((value, i) => value !== now[i])) this.bulk.replaced(seq, old, now);
+  }
+
+  async endBatch(): Promise<void> {
+    this.bulk?.endWrite();
+  }
+
+  private insertRows(rows: Row[]): number[] {
+    return rows.map((row) => Number(this.statements.insertPaper.run(row).lastInsertRowid));
+  }
+
+  private insertIndexed(rows: Row[]): number[] {
+    const { insertFullText, deferFullText, resumeFullText } = this.statements;
     deferFullText.run();
     // Every paper first, then every index entry: FTS5 flushes its pending
     // terms at each savepoint, and the insert trigger makes each paper insert one.
-    for (const row of rows) seqs.push(Number(insertPaper.run(row).lastInsertRowid));
+    const seqs = this.insertRows(rows);
     rows.forEach((row, i) => insertFullText.run(seqs[i], row.title, row.abstract, row.authors, row.search_tags));
     resumeFullText.run();
-    rows.forEach((row, i) => seqById.set(row.id, seqs[i]!));
-    return seqById;
+    return seqs;
+  }
+
+  private insertForBulkLoad(bulk: FullTextBulkLoad, rows: Row[]): number[] {
+    bulk.beginWrite();
+    const seqs = this.insertRows(rows);
+    rows.forEach((row, i) => bulk.added(seqs[i]!, fullTextValues(row)));
+    return seqs;
   }
 }

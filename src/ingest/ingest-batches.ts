@@ -4,6 +4,7 @@
  */
 import { applyRecords } from '../catalogue/apply-records.js';
 import { batchWriterFor } from '../catalogue/batch-writer.js';
+import type { FullTextBulkLoad } from '../catalogue/fts-build.js';
 import type { ParsedItem, PaperRecord } from '../catalogue/paper.js';
 import type { Executor } from '../catalogue/paper-store.js';
 import type { DatabaseHandle } from '../db/connection.js';
@@ -53,23 +54,31 @@ export class RejectionReporter {
 /**
  * Applies records in one transaction: all of them land, or none. `alsoInTransaction`
  * commits with them (a harvest checkpoint), so a crash never separates the two.
+ * Within a bulk load, the papers are indexed for search when the load finishes.
  */
 export async function applyInTransaction(
   handle: DatabaseHandle,
   records: PaperRecord[],
   batchSize: number,
   alsoInTransaction?: (trx: Executor) => Promise<void>,
+  bulk?: FullTextBulkLoad,
 ): Promise<IngestCounts> {
   const counts = emptyCounts();
   if (records.length === 0 && !alsoInTransaction) return counts;
   const now = new Date().toISOString();
-  await handle.db.transaction().execute(async (trx) => {
-    const writer = batchWriterFor(handle, trx);
-    for (let i = 0; i < records.length; i += batchSize) {
-      addCounts(counts, await applyRecords(trx, records.slice(i, i + batchSize), now, writer));
-    }
-    await alsoInTransaction?.(trx);
-  });
+  try {
+    await handle.db.transaction().execute(async (trx) => {
+      const writer = batchWriterFor(handle, trx, bulk);
+      for (let i = 0; i < records.length; i += batchSize) {
+        addCounts(counts, await applyRecords(trx, records.slice(i, i + batchSize), now, writer));
+      }
+      await alsoInTransaction?.(trx);
+    });
+  } catch (error) {
+    bulk?.rolledBack();
+    throw error;
+  }
+  await bulk?.committed();
   return counts;
 }
 

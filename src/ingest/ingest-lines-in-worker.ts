@@ -4,6 +4,7 @@
  * back a credit, so parsing and database writes overlap on two cores.
  */
 import { Worker } from 'node:worker_threads';
+import type { FullTextBulkLoad } from '../catalogue/fts-build.js';
 import type { PaperRecord } from '../catalogue/paper.js';
 import { workerScript } from '../config/worker-script.js';
 import type { DatabaseHandle } from '../db/connection.js';
@@ -15,6 +16,8 @@ export interface WorkerIngestOptions {
   batchSize: number;
   progress: ProgressReporter;
   rejections: RejectionReporter;
+  /** Defers full-text indexing to this bulk load (its caller finishes it). */
+  bulk?: FullTextBulkLoad;
 }
 
 export function ingestLinesInWorker(handle: DatabaseHandle, job: Omit<LineParseJob, 'batchSize'>, opts: WorkerIngestOptions): Promise<IngestCounts> {
@@ -45,7 +48,7 @@ export function ingestLinesInWorker(handle: DatabaseHandle, job: Omit<LineParseJ
           opts.rejections.report(item);
         }
       }
-      addCounts(counts, await applyInTransaction(handle, records, opts.batchSize));
+      addCounts(counts, await applyInTransaction(handle, records, opts.batchSize, undefined, opts.bulk));
       opts.progress.update(seen, message.bytes);
       worker.postMessage('ack');
     };

@@ -5,7 +5,9 @@
  * formats are streamed in transactional batches, so multi-GB dumps run in
  * constant memory.
  */
+import { FullTextBulkLoad, type BulkLoadResult } from '../catalogue/fts-build.js';
 import type { PaperRecord } from '../catalogue/paper.js';
+import { repairFullTextIndex } from '../catalogue/sqlite-fts-pending.js';
 import type { Executor } from '../catalogue/paper-store.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { detectFormat } from './detect.js';
@@ -37,13 +39,23 @@ export interface IngestOptions {
   /** Creates a progress reporter once the input's size is known. */
   makeProgress?: (totalBytes: number | undefined) => ProgressReporter;
   log?: (message: string) => void;
+  /**
+   * Local line-format files at least this big are loaded in bulk: papers are
+   * indexed for search at the end of the run instead of batch by batch (SQLite).
+   */
+  bulkMinBytes?: number;
 }
+
+// About 15,000 Kaggle records: below that, per-batch indexing costs little.
+export const DEFAULT_BULK_MIN_BYTES = 32 * 1024 * 1024;
 
 export interface IngestSummary extends IngestCounts {
   origin: string;
   format: FormatName;
   pages: number;
   seconds: number;
+  /** How a bulk load indexed its papers, when the run was one. */
+  bulkLoad?: BulkLoadResult;
 }
 
 const LINE_FORMATS: ReadonlySet<FormatName> = new Set(['seed', 'kaggle']);
@@ -121,6 +133,8 @@ export async function ingestSource(handle: DatabaseHandle, source: string, optio
   const started = Date.now();
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const batchSize = options.batchSize ?? 2000;
+  // Papers a bulk load that died left unindexed are indexed first.
+  repairFullTextIndex(handle);
   const input = await openInput(source, options.http);
   let format: FormatName;
   try {
@@ -133,12 +147,19 @@ export async function ingestSource(handle: DatabaseHandle, source: string, optio
   const rejections = new RejectionReporter((m) => progress.log(m));
   const counts = emptyCounts();
   let pages = 1;
+  let bulkLoad: BulkLoadResult | undefined;
   try {
     if (LINE_FORMATS.has(format) && isLocalFile(source)) {
       // Large local dumps: parse on the second core while this thread writes.
       input.stream.destroy();
       const job = { path: source, origin: input.origin, format: format as 'seed' | 'kaggle' };
-      addCounts(counts, await ingestLinesInWorker(handle, job, { batchSize, progress, rejections }));
+      const bulk = (input.size ?? 0) >= (options.bulkMinBytes ?? DEFAULT_BULK_MIN_BYTES) ? FullTextBulkLoad.start(handle) : undefined;
+      try {
+        addCounts(counts, await ingestLinesInWorker(handle, job, { batchSize, progress, rejections, bulk }));
+      } finally {
+        // Also after a failure: what was committed becomes searchable before the command returns.
+        bulkLoad = await bulk?.finish();
+      }
     } else if (LINE_FORMATS.has(format)) {
       addCounts(counts, await ingestLines(handle, input, format, { batchSize, progress, rejections }));
     } else if (isUrl(source) && (format === 'arxiv-atom' || format === 'arxiv-oai')) {
@@ -159,5 +180,5 @@ export async function ingestSource(handle: DatabaseHandle, source: string, optio
   } finally {
     progress.stop();
   }
-  return { ...counts, origin: input.origin, format, pages, seconds: (Date.now() - started) / 1000 };
+  return { ...counts, origin: input.origin, format, pages, seconds: (Date.now() - started) / 1000, bulkLoad };
 }

@@ -1,0 +1,169 @@
+/**
+ * A bulk load's full-text indexing on SQLite. Indexing papers batch by batch
+ * costs most of a large ingest (FTS5 tokenises, writes a segment per commit,
+ * and keeps merging them), all on the thread that writes. In a bulk load the
+ * papers are written unindexed, in a pending range (migration 008), and
+ * indexed at the end:
+ *
+ * - into an empty catalogue, a worker thread builds the index on the side from
+ *   each committed batch while the papers are written, and moves it in at the
+ *   end (fts-build-worker.ts): the tokenising runs on the second core;
+ * - otherwise, or when the worker cannot finish (another writer changed the
+ *   pending range, the worker failed), the pending range is indexed from the
+ *   table in large transactions (catch-up).
+ *
+ * Either way the marker goes in the transaction that indexes the last pending
+ * paper, and `finish()` returns only then; a process that dies before leaves
+ * the marker, and the next start or ingest catches up.
+ */
+import { rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type SQLite from 'better-sqlite3';
+import { workerScript } from '../config/worker-script.js';
+import type { DatabaseHandle } from '../db/connection.js';
+import type { FtsBuildJob, FtsBuildReply, FtsBuildRequest, FtsOp } from './fts-build-worker.js';
+import { catchUpFullText, markPending, pendingRange, unmarkTransaction, type FullTextValues, type PendingRange } from './sqlite-fts-pending.js';
+
+// Batches handed to the worker and not yet indexed there: bounds the memory a
+// slower worker can make the main thread hold.
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+export interface BulkLoadResult {
+  /** The index built on the side was moved in. */
+  builtAside: boolean;
+  /** Papers indexed from the table at the end. */
+  caughtUp: number;
+  /** Why an index built on the side was not used. */
+  reason?: string;
+}
+
+class FtsBuilder {
+  private readonly worker: Worker;
+  private inFlight = 0;
+  private wake?: () => void;
+  private finished?: (reply: Extract<FtsBuildReply, { type: 'finished' }>) => void;
+  failure?: string;
+
+  constructor(private readonly job: FtsBuildJob) {
+    this.worker = new Worker(workerScript(new URL('./fts-build-worker.js', import.meta.url)), { workerData: job });
+    this.worker.on('message', (reply: FtsBuildReply) => {
+      if (reply.type === 'ack') this.inFlight--;
+      else if (!this.finished) this.failure ??= reply.reason ?? 'the index builder stopped';
+      else this.finished(reply);
+      this.wake?.();
+    });
+    this.worker.on('error', (error) => this.fail(error.message));
+    this.worker.on('exit', () => this.fail('the index builder exited'));
+  }
+
+  private fail(reason: string): void {
+    this.failure ??= reason;
+    this.finished?.({ type: 'finished', copied: false, reason: this.failure });
+    this.wake?.();
+  }
+
+  async send(ops: FtsOp[]): Promise<void> {
+    while (!this.failure && this.inFlight >= MAX_BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.failure) return;
+    this.inFlight++;
+    this.worker.postMessage({ type: 'ops', ops } satisfies FtsBuildRequest);
+  }
+
+  async finish(owner: number, fromSeq: number): Promise<Extract<FtsBuildReply, { type: 'finished' }>> {
+    if (this.failure) return this.stop();
+    const reply = await new Promise<Extract<FtsBuildReply, { type: 'finished' }>>((resolve) => {
+      this.finished = resolve;
+      this.worker.postMessage({ type: 'finish', owner, fromSeq } satisfies FtsBuildRequest);
+    });
+    await this.stop();
+    return reply;
+  }
+
+  async stop(): Promise<Extract<FtsBuildReply, { type: 'finished' }>> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+    rmSync(this.job.scratchPath, { force: true });
+    return { type: 'finished', copied: false, reason: this.failure ?? 'not used' };
+  }
+}
+
+export class FullTextBulkLoad {
+  /** Marks this load's transactions (papers_fts_deferred.writer); 1 is the non-bulk writer's. */
+  readonly owner = 2 + Math.floor(Math.random() * 2 ** 30);
+  private range?: PendingRange;
+  private firstFromSeq?: number;
+  private ops: FtsOp[] = [];
+
+  private constructor(
+    private readonly sqlite: SQLite.Database,
+    private builder: FtsBuilder | undefined,
+  ) {}
+
+  /** A bulk load on `handle`, or undefined where there is nothing to gain (PostgreSQL, in-memory databases). */
+  static start(handle: DatabaseHandle): FullTextBulkLoad | undefined {
+    const sqlite = handle.sqlite;
+    if (handle.dialect !== 'sqlite' || !sqlite || sqlite.memory) return undefined;
+    const empty = !sqlite.prepare('SELECT 1 FROM papers LIMIT 1').get() && !pendingRange(sqlite);
+    const load = new FullTextBulkLoad(sqlite, undefined);
+    if (empty) load.builder = new FtsBuilder({ mainPath: sqlite.name, scratchPath: `${sqlite.name}.fts-build-${load.owner}` });
+    return load;
+  }
+
+  /** Inside a write transaction, before this load writes papers: the marker, and this transaction marked as ours. */
+  beginWrite(): void {
+    const range = markPending(this.sqlite, this.owner);
+    this.range = range;
+    if (range.owner !== this.owner || (this.firstFromSeq !== undefined && range.fromSeq !== this.firstFromSeq)) this.dropBuilder();
+    else this.firstFromSeq ??= range.fromSeq;
+  }
+
+  /** Before the transaction commits. */
+  endWrite(): void {
+    unmarkTransaction(this.sqlite, this.owner);
+  }
+
+  added(seq: number, values: FullTextValues): void {
+    if (this.builder && this.inOwnRange(seq)) this.ops.push(['add', seq, ...values]);
+  }
+
+  replaced(seq: number, before: FullTextValues, after: FullTextValues): void {
+    if (this.builder && this.inOwnRange(seq)) this.ops.push(['replace', seq, before, after]);
+  }
+
+  /** The transaction committed: its index entries go to the builder. */
+  async committed(): Promise<void> {
+    const ops = this.ops;
+    this.ops = [];
+    if (this.builder && ops.length > 0) await this.builder.send(ops);
+  }
+
+  rolledBack(): void {
+    this.ops = [];
+  }
+
+  /** Indexes everything pending; returns once every committed paper is searchable. */
+  async finish(): Promise<BulkLoadResult> {
+    let builtAside = false;
+    let reason: string | undefined;
+    if (this.builder) {
+      const reply = this.firstFromSeq === undefined ? await this.builder.stop() : await this.builder.finish(this.owner, this.firstFromSeq);
+      builtAside = reply.copied;
+      reason = reply.reason;
+      this.builder = undefined;
+    }
+    // Whoever's marker it is, the papers this load committed may be in it.
+    const caughtUp = pendingRange(this.sqlite) ? catchUpFullText(this.sqlite) : 0;
+    return { builtAside, caughtUp, reason };
+  }
+
+  private inOwnRange(seq: number): boolean {
+    return this.range !== undefined && this.range.owner === this.owner && seq >= this.range.fromSeq;
+  }
+
+  private dropBuilder(): void {
+    if (!this.builder) return;
+    void this.builder.stop();
+    this.builder = undefined;
+    this.ops = [];
+  }
+}
