@@ -8,17 +8,20 @@ import { dateBounds } from './query/fts-match.js';
 import type { SearchQuery } from './query/search-query.js';
 import { foldCase, stem, tokenize } from './text/tokenize.js';
 
-function paperStems(paper: Paper): Set<string> {
+/** What the filters look at: any paper, or a candidate read with only these fields (candidate-store.ts). */
+export type FilterablePaper = Pick<Paper, 'title' | 'abstract' | 'authors' | 'categories' | 'publishedAt' | 'codeUrls'>;
+
+function paperStems(paper: FilterablePaper): Set<string> {
   return new Set(tokenize(`${paper.title} ${paper.abstract ?? ''} ${paper.authors.join(' ')}`).map(stem));
 }
 
-function mentions(paper: Paper, stems: Set<string>, text: string, phrase: boolean): boolean {
+function mentions(paper: FilterablePaper, stems: Set<string>, text: string, phrase: boolean): boolean {
   if (phrase) return foldCase(`${paper.title} ${paper.abstract ?? ''}`).includes(foldCase(text));
   const words = tokenize(text);
   return words.length > 0 && words.every((w) => stems.has(stem(w)));
 }
 
-function inCategories(paper: Paper, wanted: string[]): boolean {
+function inCategories(paper: FilterablePaper, wanted: string[]): boolean {
   if (wanted.length === 0) return true;
   const own = paper.categories.map((c) => c.toLowerCase());
   return wanted.some((w) => {
@@ -27,12 +30,12 @@ function inCategories(paper: Paper, wanted: string[]): boolean {
   });
 }
 
-function byAuthors(paper: Paper, authors: string[]): boolean {
+function byAuthors(paper: FilterablePaper, authors: string[]): boolean {
   const names = foldCase(paper.authors.join(' | '));
   return authors.every((a) => tokenize(a).every((part) => new RegExp(`\\b${part}\\b`).test(names)));
 }
 
-export function matchesQueryFilters(paper: Paper, query: SearchQuery): boolean {
+export function matchesQueryFilters(paper: FilterablePaper, query: SearchQuery): boolean {
   const { filters } = query;
   if (!inCategories(paper, filters.categories)) return false;
   if (filters.authors.length > 0 && !byAuthors(paper, filters.authors)) return false;

@@ -5,6 +5,7 @@
  * navigational title match goes first.
  */
 import { countPapers, findPaperById, findPapersBySeqs } from '../catalogue/paper-store.js';
+import { loadCandidatePapers, type CandidatePaper } from './candidate-store.js';
 import { titleKey } from '../catalogue/identifiers.js';
 import type { Paper } from '../catalogue/paper.js';
 import type { DatabaseHandle } from '../db/connection.js';
@@ -59,7 +60,7 @@ export interface SearchResultItem {
 export interface SearchResponse {
   query: string;
   total: number;
-  /** `total` is at least this many (counting stops at 10,000). */
+  /** `total` is at least this many (counting stops past 1,000: keyword-passes.ts COUNT_CAP). */
   totalIsLowerBound: boolean;
   results: SearchResultItem[];
   /** Words searched with alternatives: typo corrections and spelling variants. */
@@ -156,15 +157,18 @@ export class SearchService {
     });
   }
 
-  /** Adds to `papers` those of `seqs` it does not hold yet (one query). */
-  private async loadPapers(papers: Map<number, Paper>, seqs: readonly number[]): Promise<void> {
-    const missing = seqs.filter((seq) => !papers.has(seq));
-    if (missing.length === 0) return;
-    for (const stored of await findPapersBySeqs(this.deps.database.db, missing)) papers.set(stored.seq, stored.paper);
+  /** Adds to `papers` the candidates of `seqs` it does not hold yet (their ranking fields only). */
+  private async loadPapers(papers: Map<number, CandidatePaper>, seqs: readonly number[]): Promise<void> {
+    await loadCandidatePapers(this.deps.database.db, seqs, papers);
+  }
+
+  /** The shown page's papers in full, in its order. */
+  private async pagePapers(seqs: readonly number[]): Promise<Map<number, Paper>> {
+    return new Map((await findPapersBySeqs(this.deps.database.db, seqs)).map((p) => [p.seq, p.paper]));
   }
 
   /** The nearest neighbours in meaning that obey the query's filters and exclusions (their papers land in `papers`). */
-  private async semanticNeighbours(query: SearchQuery, text: string, depth: number, papers: Map<number, Paper>): Promise<ScoredSeq[]> {
+  private async semanticNeighbours(query: SearchQuery, text: string, depth: number, papers: Map<number, CandidatePaper>): Promise<ScoredSeq[]> {
     const semantic = this.deps.semantic;
     if (!semantic?.ready || text.trim() === '') return [];
     const hits = semantic.search(text, depth);
@@ -178,7 +182,7 @@ export class SearchService {
   }
 
   /** Strict keyword hits with every query word in the title: the tier meaning does not reorder across. */
-  private async titleMatches(query: SearchQuery, expansions: Map<string, string[]>, keyword: NonNullable<FusionInput['keyword']>, papers: Map<number, Paper>): Promise<Set<number>> {
+  private async titleMatches(query: SearchQuery, expansions: Map<string, string[]>, keyword: NonNullable<FusionInput['keyword']>, papers: Map<number, CandidatePaper>): Promise<Set<number>> {
     const strict = keyword.hits.slice(0, keyword.strictCount).map((h) => h.seq);
     await this.loadPapers(papers, strict);
     const words = queryWordStems(query, expansions);
@@ -195,7 +199,7 @@ export class SearchService {
     const depth = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, request.offset + request.limit));
 
     const input: FusionInput = { neighbours: [], similarity: new Map() };
-    const papers = new Map<number, Paper>();
+    const papers = new Map<number, CandidatePaper>();
     let total = 0;
     let totalIsLowerBound = false;
     if (mode !== 'semantic') {
@@ -216,16 +220,18 @@ export class SearchService {
     const fused = fuseScores(input);
     total += fused.filter((f) => !f.matchedBy.includes('keyword')).length;
     await this.loadPapers(papers, fused.slice(0, depth).map((f) => f.seq));
-    const ranked = this.finalOrder(fused, papers, query, sort);
+    const page = this.finalOrder(fused, papers, query, sort).slice(request.offset, request.offset + request.limit);
+    const full = await this.pagePapers(page.map((r) => r.seq));
     const terms = snippetTerms(query.terms.filter((t) => !t.negated).flatMap((t) => tokenize(t.text)).flatMap((w) => [w, ...(expansions.get(w) ?? [])]));
-    const results = ranked
-      .slice(request.offset, request.offset + request.limit)
-      .map(({ paper, score, matchedBy }) => resultItem(paper, score, makeSnippet(paper.abstract, terms), matchedBy));
+    const results = page.flatMap(({ seq, score, matchedBy }) => {
+      const paper = full.get(seq);
+      return paper ? [resultItem(paper, score, makeSnippet(paper.abstract, terms), matchedBy)] : [];
+    });
     return { query: request.q, total, totalIsLowerBound, results, corrections: Object.fromEntries(expansions), warnings, mode, sort };
   }
 
   /** Exact or navigational title matches ("AWQ" for "AWQ: Activation-aware …") go first; `newest` sorts by date. */
-  private finalOrder(fused: FusedHit[], papers: Map<number, Paper>, query: SearchQuery, sort: SortOrder) {
+  private finalOrder(fused: FusedHit[], papers: Map<number, CandidatePaper>, query: SearchQuery, sort: SortOrder) {
     const text = titleKey(query.terms.filter((t) => !t.negated).map((t) => t.text).join(' '));
     const out = fused.flatMap((hit) => {
       const paper = papers.get(hit.seq);
@@ -236,7 +242,7 @@ export class SearchService {
         score += TITLE_MATCH_BONUS;
         matchedBy.unshift('title');
       }
-      return [{ paper, score, matchedBy }];
+      return [{ seq: hit.seq, paper, score, matchedBy }];
     });
     if (sort === 'newest') return out.sort((a, b) => (b.paper.publishedAt ?? '').localeCompare(a.paper.publishedAt ?? ''));
     return out.sort((a, b) => b.score - a.score);

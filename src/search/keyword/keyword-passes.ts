@@ -8,14 +8,15 @@
  * - filters are index tokens inside the match, never SQL post-filters;
  * - every word must match first (an AND intersects posting lists), and only
  *   when that finds too few papers do we widen to an OR of the rarer words;
- * - we take the most recent matches first (a bounded scan): a small match set
- *   is then known in full, and scored in full by BM25F over title, abstract
- *   and authors (bm25f-scorer.ts); a larger one is counted (capped) and
- *   scored within a bounded window — the most recent papers
- *   with every word in the title, then the most recent matches — so the work
- *   per query is fixed however common the words. The approximation only
- *   affects queries matching hundreds of papers or more, where recent ones
- *   are what readers want first.
+ * - one bounded scan takes the most recent matches, up to COUNT_CAP + 1: it
+ *   is at once the count (exact below the cap, a lower bound at it) and the
+ *   recent window, so no match set is walked twice. A small match set is then
+ *   known in full, and scored in full by BM25F over title, abstract and
+ *   authors (bm25f-scorer.ts); a larger one is scored within a bounded window
+ *   — the most recent papers with every word in the title, then the most
+ *   recent matches — so the work per query is fixed however common the words.
+ *   The approximation only affects queries matching hundreds of papers or
+ *   more, where recent ones are what readers want first.
  */
 import type { CompileOptions } from '../query/fts-match.js';
 import type { SearchQuery } from '../query/search-query.js';
@@ -56,14 +57,24 @@ export interface CandidateRow extends ScoredText {
 export interface MatchIndex<Match> {
   /** The index's match for a query, or undefined when nothing in it can match. */
   compile(query: SearchQuery, opts: CompileOptions): Match | undefined;
-  /** Matches, counted up to `cap + 1` at most. */
-  count(match: Match, query: SearchQuery, cap: number): number | Promise<number>;
+  /**
+   * Matches, counted up to `cap + 1` at most. No longer called by the passes (the recent
+   * scan counts, see above); optional so that existing indexes keep compiling.
+   */
+  count?(match: Match, query: SearchQuery, cap: number): number | Promise<number>;
   /** Up to `limit` matching papers: any of them, or the most recently added first. */
   matchingSeqs(match: Match, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] | Promise<number[]>;
   fetchTexts(seqs: number[], withAbstract: boolean): CandidateRow[] | Promise<CandidateRow[]>;
 }
 
-export const COUNT_CAP = 10_000;
+/**
+ * Matches are counted up to this many; past it `total` is a lower bound
+ * (`totalCapped`, shown as "more than 1,000"). Counting further meant walking
+ * ten thousand matches of a common query — tens of milliseconds at a million
+ * papers, more when a date bound joins each match to its paper — for a
+ * figure nobody pages through: results stop at 1,000 anyway.
+ */
+export const COUNT_CAP = 1_000;
 /** Match sets up to this size are scored in full. */
 const FULL_SCORE_LIMIT = 300;
 /** Papers taken per tier when the match set is larger. */
@@ -101,16 +112,16 @@ function ranked(rows: CandidateRow[], stems: QueryStems, opts: KeywordSearchOpti
 async function pass<M>(index: MatchIndex<M>, query: SearchQuery, mode: 'all' | 'any', opts: KeywordSearchOptions): Promise<Pass | undefined> {
   const match = index.compile(query, { mode, expansions: opts.expansions });
   if (match === undefined) return undefined;
-  // The recent window first: when it is not full it is the whole match set, counted and
-  // scored without another scan of the index (at a million papers each scan of common words costs
-  // tens of milliseconds); only a full window needs the (capped) count.
-  const recent = await index.matchingSeqs(match, query, 'recent', RANK_WINDOW);
+  // One scan yields the count (capped) and the recent window: at a million papers each scan of
+  // common words costs tens of milliseconds, so the match set is not walked a second time to count it.
+  const matching = await index.matchingSeqs(match, query, 'recent', COUNT_CAP + 1);
+  const total = matching.length;
   const stems = queryStems(query, opts);
-  if (recent.length <= FULL_SCORE_LIMIT) {
-    const rows = await index.fetchTexts(recent, true);
-    return { hits: ranked(rows, stems, opts, true).slice(0, opts.limit), total: recent.length, approximate: false };
+  if (total <= FULL_SCORE_LIMIT) {
+    const rows = await index.fetchTexts(matching, true);
+    return { hits: ranked(rows, stems, opts, true).slice(0, opts.limit), total, approximate: false };
   }
-  const total = recent.length < RANK_WINDOW ? recent.length : await index.count(match, query, COUNT_CAP);
+  const recent = matching.slice(0, RANK_WINDOW);
   const inTitle = index.compile(query, { mode, expansions: opts.expansions, columns: ['title'] });
   const titleSeqs = inTitle !== undefined ? await index.matchingSeqs(inTitle, query, 'recent', RANK_WINDOW) : [];
   const titleSet = new Set(titleSeqs);

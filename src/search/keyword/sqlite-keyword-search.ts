@@ -4,7 +4,7 @@
  * bm25() is not used).
  */
 import type Database from 'better-sqlite3';
-import { compileFtsMatch, dateBounds, type CompileOptions } from '../query/fts-match.js';
+import { compileFtsMatch, residualDateBounds, type CompileOptions } from '../query/fts-match.js';
 import type { SearchQuery } from '../query/search-query.js';
 import { keywordSearch, type CandidateRow, type KeywordResult, type KeywordSearchOptions, type MatchIndex } from './keyword-passes.js';
 
@@ -23,9 +23,9 @@ export class SqliteKeywordSearch implements MatchIndex<string> {
     return statement;
   }
 
-  /** FROM … WHERE for a match, joining papers only when a date bound needs published_at. */
+  /** FROM … WHERE for a match, joining papers only when a date bound the year tags do not settle needs published_at. */
   private matchClause(match: string, query: SearchQuery): { sql: string; params: Record<string, string | null> } {
-    const { after, before } = dateBounds(query);
+    const { after, before } = residualDateBounds(query);
     const conditions = ['papers_fts MATCH @match'];
     if (after) conditions.push('p.published_at >= @after');
     if (before) conditions.push('p.published_at < @before');

@@ -7,7 +7,7 @@ import type { PaperRecord } from '../../catalogue/paper.js';
 import { openDatabase, type DatabaseHandle } from '../../db/connection.js';
 import { migrate } from '../../db/migrator.js';
 import { tokenize } from '../text/tokenize.js';
-import { compileFtsMatch, dateBounds, quoteFtsString, type CompileOptions } from './fts-match.js';
+import { compileFtsMatch, dateBounds, quoteFtsString, residualDateBounds, type CompileOptions } from './fts-match.js';
 import { parseQuery, type SearchQuery } from './search-query.js';
 import { prng } from '../../../test/support/mutations.js';
 
@@ -127,6 +127,32 @@ describe('dateBounds', () => {
   });
 });
 
+describe('residualDateBounds', () => {
+  const residual = (q: string) => residualDateBounds(parseQuery(q), { currentYear: 2026 });
+  it('drops a bound on a year edge, which the year tags already settle', () => {
+    expect(residual('x after:2015-01-01')).toEqual({});
+    expect(residual('x after:2015')).toEqual({});
+    expect(residual('x before:2024')).toEqual({});
+    expect(residual('x before:2024-12-31 after:2020')).toEqual({});
+    // Before the earliest indexed year, with an end: the tags start later anyway.
+    expect(residual('x after:1970-01-01 before:2000')).toEqual({});
+  });
+
+  it('keeps a bound inside a year', () => {
+    expect(residual('x after:2015-03-01')).toEqual({ after: '2015-03-01T00:00:00.000Z' });
+    expect(residual('x before:2024-06')).toEqual({ before: '2024-07-01T00:00:00.000Z' });
+    expect(residual('x after:2024-01-01 before:2024-06-30')).toEqual({ before: '2024-07-01T00:00:00.000Z' });
+  });
+
+  it('keeps every bound when the tags do not narrow to the range', () => {
+    // year: outside the range keeps its own tag; only SQL can then exclude everything.
+    expect(residual('x year:2010 after:2015')).toEqual({ after: '2015-01-01T00:00:00.000Z' });
+    // A bound so wide that no year tag is used.
+    expect(residual('x after:1970-01-01')).toEqual({ after: '1970-01-01T00:00:00.000Z' });
+    expect(residual('x after:2020 before:2010')).toEqual(dateBounds(parseQuery('x after:2020 before:2010')));
+  });
+});
+
 // ---------------------------------------------------------------------------
 // The real engine: the project's migrations, papers stored through the catalogue.
 
@@ -166,11 +192,11 @@ afterAll(async () => {
 });
 
 /** The arXiv ids a query finds, sorted, with the exact date bounds applied as the caller does. */
-function search(input: string, opts: Partial<CompileOptions> = {}): string[] {
+function search(input: string, opts: Partial<CompileOptions> = {}, bounds = dateBounds): string[] {
   const query = parseQuery(input);
   const match = compileFtsMatch(query, { ...ALL, ...opts });
   if (match === null) throw new Error(`no match for ${input}`);
-  const { after, before } = dateBounds(query);
+  const { after, before } = bounds(query);
   const rows = handle.sqlite!.prepare(
     `SELECT p.arxiv_id AS id FROM papers_fts f JOIN papers p ON p.seq = f.rowid
      WHERE papers_fts MATCH @match AND (@after IS NULL OR p.published_at >= @after) AND (@before IS NULL OR p.published_at < @before)
@@ -209,6 +235,14 @@ describe('compiled queries on the real FTS5 index', () => {
     expect(search('after:2025-03-16')).toEqual(['2508.00001']);
     expect(search('transformers before:2025-03')).toEqual(['2503.00001']);
     expect(search('image after:2020 has:code -gans')).toEqual([]);
+  });
+
+  it.each([
+    'after:2015-01-01', 'after:2025-01-01', 'after:2025-03-16', 'after:2021', 'before:2017', 'before:2021-05-11', 'after:2006 before:2017-06-12',
+    'after:2015-12-10 before:2021-12-31', 'year:2017 after:2015', 'year:2006 after:2015', 'after:2030', 'before:1995',
+  ])('finds the same papers for %s with the year tags settling the year-edge bounds', (q) => {
+    const residual = (query: SearchQuery) => residualDateBounds(query, { currentYear: 2026 });
+    expect(search(q, {}, residual)).toEqual(search(q));
   });
 
   it('uses expansions', () => {
