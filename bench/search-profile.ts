@@ -54,6 +54,8 @@ wrap(SemanticIndex.prototype, 'search', () => 'semantic: ANN search');
 wrap(SemanticIndex.prototype, 'similarities', () => 'semantic: similarities');
 wrap(SearchService.prototype, 'loadPapers', () => 'load papers');
 wrap(SearchService.prototype, 'keywordRanking', () => '= keyword total');
+wrap(SearchService.prototype, 'expansions', () => 'spelling expansions');
+wrap(SearchService.prototype, 'finalOrder', () => 'final order');
 
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -84,8 +86,10 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${samples.length} queries over ${dir} (ms per query; a stage a query skips counts 0)\n`);
   line('total', samples.map((s) => s.total));
   for (const stage of [...stages].sort()) line(stage, samples.map((s) => s.stages.get(stage) ?? 0));
-  const timedStages = (s: (typeof samples)[number]) => [...s.stages].filter(([k]) => !k.startsWith('=') && k !== 'load papers' && !k.startsWith('semantic')).reduce((a, [, v]) => a + v, 0);
-  line('other', samples.map((s) => s.total - timedStages(s) - (s.stages.get('load papers') ?? 0) - (s.stages.get('semantic: ANN search') ?? 0) - (s.stages.get('semantic: similarities') ?? 0)));
+  const inKeyword = (s: (typeof samples)[number]) => [...s.stages].filter(([k]) => k.startsWith('fts') || k.startsWith('fetch')).reduce((a, [, v]) => a + v, 0);
+  const outside = (s: (typeof samples)[number]) => [...s.stages].filter(([k]) => !k.startsWith('fts') && !k.startsWith('fetch')).reduce((a, [, v]) => a + v, 0);
+  line('= keyword minus fts/fetch', samples.map((s) => (s.stages.get('= keyword total') ?? 0) - inKeyword(s)));
+  line('other (snippets, fusion…)', samples.map((s) => s.total - outside(s)));
 
   process.stdout.write(`\nslowest ${values.slowest}:\n`);
   for (const s of [...samples].sort((a, b) => b.total - a.total).slice(0, Number(values.slowest))) {
