@@ -96,7 +96,7 @@ async function topIds(database: DatabaseHandle, q: string, mode: 'keyword' | 'hy
 }
 
 describe.runIf(postgres)('paperboy migrate-data', () => {
-  it('copies every table of a SQLite installation into PostgreSQL, ids kept, counts verified, search working', async () => {
+  it('copies every table of a SQLite installation into PostgreSQL, ids kept, counts verified, search working', { timeout: 90_000 }, async () => {
     h = await populatedInstallation();
     const source = h.ctx.database;
     for (const table of COPIED_TABLES) expect(await countRows(source.db, table), `source rows in ${table}`).toBeGreaterThan(0);

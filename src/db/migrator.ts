@@ -14,6 +14,7 @@ import { digestMigration } from './migrations/006-digest.js';
 import { ftsBulkWritesMigration } from './migrations/007-fts-bulk-writes.js';
 import { ftsPendingRangeMigration } from './migrations/008-fts-pending-range.js';
 import { sharedStateMigration } from './migrations/009-shared-state.js';
+import { postgresSearchColumnsMigration } from './migrations/010-postgres-search-columns.js';
 
 export interface Migration {
   version: number;
@@ -21,7 +22,7 @@ export interface Migration {
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration, accountsMigration, trendingMigration, subscriptionsMigration, digestMigration, ftsBulkWritesMigration, ftsPendingRangeMigration, sharedStateMigration];
+export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration, accountsMigration, trendingMigration, subscriptionsMigration, digestMigration, ftsBulkWritesMigration, ftsPendingRangeMigration, sharedStateMigration, postgresSearchColumnsMigration];
 
 export class DatabaseTooNewError extends Error {
   constructor(dbVersion: number, codeVersion: number, location: string) {

@@ -1,36 +1,41 @@
 /**
- * Keyword search on PostgreSQL: the `paper_search` tsvector and its GIN index
- * (migration 001) find the matching papers; keyword-passes.ts ranks them, as
- * on SQLite, so a query gives the same ranking on either database.
+ * Keyword search on PostgreSQL: the `paper_search` tsvector columns and their
+ * GIN indexes (migrations 001 and 010) find the matching papers;
+ * keyword-passes.ts ranks them, as on SQLite, so a query gives the same
+ * ranking on either database.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { dateBounds, type CompileOptions } from '../query/fts-match.js';
 import type { SearchQuery } from '../query/search-query.js';
 import { keywordSearch, type CandidateRow, type KeywordResult, type KeywordSearchOptions, type MatchIndex } from './keyword-passes.js';
-import { compileTsquery } from './postgres-tsquery.js';
+import { compileTsquery, type TsqueryParts } from './postgres-tsquery.js';
 
 const FETCH_CHUNK = 500;
+
+/** Each `paper_search` column and the text-search configuration it was built with (migration 010). */
+const COLUMNS: Record<keyof TsqueryParts, string> = { document: 'english', title: 'english', authors: 'english', tags: 'simple' };
 
 type Fragment = RawBuilder<unknown>;
 
 export class PostgresKeywordSearch implements MatchIndex<Fragment> {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** The tsquery of a query: English text and simple-configuration tags, AND-ed. */
+  /** The query's conditions on the `paper_search` columns, AND-ed: each one an index can answer. */
   compile(query: SearchQuery, opts: CompileOptions): Fragment | undefined {
-    const texts = compileTsquery(query, opts);
-    if (!texts) return undefined;
-    const parts: Fragment[] = [];
-    if (texts.text) parts.push(sql`to_tsquery('english', ${texts.text})`);
-    if (texts.tags) parts.push(sql`to_tsquery('simple', ${texts.tags})`);
-    return sql`(${sql.join(parts, sql` && `)})`;
+    const parts = compileTsquery(query, opts);
+    if (!parts) return undefined;
+    const conditions = (Object.keys(COLUMNS) as Array<keyof TsqueryParts>).flatMap((key) => {
+      const text = parts[key];
+      return text === undefined ? [] : [sql`s.${sql.ref(key)} @@ to_tsquery(${COLUMNS[key]}::regconfig, ${text})`];
+    });
+    return sql`(${sql.join(conditions, sql` AND `)})`;
   }
 
   /** FROM … WHERE for a match, joining papers only when a date bound needs published_at. */
   private matchClause(match: Fragment, query: SearchQuery): Fragment {
     const { after, before } = dateBounds(query);
-    const conditions: Fragment[] = [sql`s.document @@ ${match}`];
+    const conditions: Fragment[] = [match];
     if (after) conditions.push(sql`p.published_at >= ${after}`);
     if (before) conditions.push(sql`p.published_at < ${before}`);
     const join = after || before ? sql`JOIN papers p ON p.seq = s.paper_seq` : sql``;
