@@ -59,7 +59,7 @@ function referenceQuery(database: DatabaseHandle): (words: string[]) => Promise<
   }
   return (words) =>
     sql`SELECT paper_seq FROM paper_search, websearch_to_tsquery('english', ${words.join(' or ')}) AS q
-        WHERE document @@ q ORDER BY ts_rank('{0, 0.2, 0.4, 1.0}', document, q) DESC LIMIT 20`.execute(database.db);
+        WHERE document @@ q ORDER BY ts_rank(document, q) DESC LIMIT 20`.execute(database.db);
 }
 
 interface Built {
