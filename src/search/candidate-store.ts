@@ -6,33 +6,63 @@
  * more than the rest of the ranking at a million papers, so candidates are
  * read this narrow way and only the shown page is loaded in full.
  */
-import type { Kysely } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Paper } from '../catalogue/paper.js';
-import type { Database } from '../db/schema.js';
+import type { DatabaseHandle } from '../db/connection.js';
 
 export type CandidatePaper = Pick<Paper, 'title' | 'abstract' | 'authors' | 'categories' | 'publishedAt' | 'codeUrls'>;
 
-/** Bound parameters per statement stay well below SQLite's limit. */
+/** Bound parameters per statement (PostgreSQL). */
 const IN_LIST_CHUNK = 500;
 
+interface CandidateRow {
+  seq: number;
+  title: string;
+  abstract: string | null;
+  authors: string;
+  categories: string;
+  published_at: string | null;
+  code_urls: string;
+}
+
+const COLUMNS = ['seq', 'title', 'abstract', 'authors', 'categories', 'published_at', 'code_urls'] as const;
+
+/**
+ * On SQLite one prepared statement takes any number of seqs as a JSON array
+ * (building and preparing an IN list per call cost as much as reading the rows).
+ */
+const sqliteStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+
+function sqliteRows(sqlite: BetterSqlite3.Database, seqs: number[]): CandidateRow[] {
+  let statement = sqliteStatements.get(sqlite);
+  if (!statement) {
+    statement = sqlite.prepare(`SELECT ${COLUMNS.join(', ')} FROM papers WHERE seq IN (SELECT value FROM json_each(?))`);
+    sqliteStatements.set(sqlite, statement);
+  }
+  return statement.all(JSON.stringify(seqs)) as CandidateRow[];
+}
+
+async function rows(database: Pick<DatabaseHandle, 'db' | 'sqlite'>, seqs: number[]): Promise<CandidateRow[]> {
+  if (database.sqlite) return sqliteRows(database.sqlite, seqs);
+  const out: CandidateRow[] = [];
+  for (let i = 0; i < seqs.length; i += IN_LIST_CHUNK) {
+    out.push(...(await database.db.selectFrom('papers').select([...COLUMNS]).where('seq', 'in', seqs.slice(i, i + IN_LIST_CHUNK)).execute()));
+  }
+  return out;
+}
+
 /** Adds to `into` the candidates of `seqs` it does not hold yet. */
-export async function loadCandidatePapers(db: Kysely<Database>, seqs: readonly number[], into: Map<number, CandidatePaper>): Promise<void> {
+export async function loadCandidatePapers(database: Pick<DatabaseHandle, 'db' | 'sqlite'>, seqs: readonly number[], into: Map<number, CandidatePaper>): Promise<void> {
   const missing = [...new Set(seqs)].filter((seq) => !into.has(seq));
-  for (let i = 0; i < missing.length; i += IN_LIST_CHUNK) {
-    const rows = await db
-      .selectFrom('papers')
-      .select(['seq', 'title', 'abstract', 'authors', 'categories', 'published_at', 'code_urls'])
-      .where('seq', 'in', missing.slice(i, i + IN_LIST_CHUNK))
-      .execute();
-    for (const row of rows) {
-      into.set(Number(row.seq), {
-        title: row.title,
-        abstract: row.abstract,
-        authors: JSON.parse(row.authors) as string[],
-        categories: JSON.parse(row.categories) as string[],
-        publishedAt: row.published_at,
-        codeUrls: JSON.parse(row.code_urls) as string[],
-      });
-    }
+  if (missing.length === 0) return;
+  for (const row of await rows(database, missing)) {
+    into.set(Number(row.seq), {
+      title: row.title,
+      abstract: row.abstract,
+      authors: JSON.parse(row.authors) as string[],
+      categories: JSON.parse(row.categories) as string[],
+      publishedAt: row.published_at,
+      codeUrls: JSON.parse(row.code_urls) as string[],
+    });
   }
 }

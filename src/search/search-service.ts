@@ -159,7 +159,7 @@ export class SearchService {
 
   /** Adds to `papers` the candidates of `seqs` it does not hold yet (their ranking fields only). */
   private async loadPapers(papers: Map<number, CandidatePaper>, seqs: readonly number[]): Promise<void> {
-    await loadCandidatePapers(this.deps.database.db, seqs, papers);
+    await loadCandidatePapers(this.deps.database, seqs, papers);
   }
 
   /** The shown page's papers in full, in its order. */

@@ -10,8 +10,6 @@ import { keywordSearch, type CandidateRow, type KeywordResult, type KeywordSearc
 
 export type { KeywordHit, KeywordResult, KeywordSearchOptions } from './keyword-passes.js';
 
-const FETCH_CHUNK = 500;
-
 export class SqliteKeywordSearch implements MatchIndex<string> {
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -50,14 +48,11 @@ export class SqliteKeywordSearch implements MatchIndex<string> {
     return (this.prepare(sqlText).get(clause.params) as { n: number }).n;
   }
 
+  /** One statement for any number of seqs (a JSON array), rather than an IN list prepared per size. */
   fetchTexts(seqs: number[], withAbstract: boolean): CandidateRow[] {
-    const out: CandidateRow[] = [];
-    for (let i = 0; i < seqs.length; i += FETCH_CHUNK) {
-      const part = seqs.slice(i, i + FETCH_CHUNK);
-      const sqlText = `SELECT seq, title, ${withAbstract ? 'abstract' : 'NULL AS abstract'}, authors, published_at FROM papers WHERE seq IN (${part.map(() => '?').join(',')})`;
-      out.push(...(this.prepare(sqlText).all(...part) as CandidateRow[]));
-    }
-    return out;
+    if (seqs.length === 0) return [];
+    const sqlText = `SELECT seq, title, ${withAbstract ? 'abstract' : 'NULL AS abstract'}, authors, published_at FROM papers WHERE seq IN (SELECT value FROM json_each(?))`;
+    return this.prepare(sqlText).all(JSON.stringify(seqs)) as CandidateRow[];
   }
 
   search(query: SearchQuery, opts: KeywordSearchOptions): Promise<KeywordResult> {
