@@ -7,7 +7,11 @@
  * - `--db postgres://…`: a fresh schema in that PostgreSQL database, filled
  *   from the same cached catalogue by `paperboy migrate-data`'s copier (the
  *   tsvector documents are built by its triggers meanwhile), dropped at the
- *   end unless kept.
+ *   end unless kept;
+ * - `--db 'postgres://…?options=-c%20search_path%3DNAME'`: schema NAME, created
+ *   and filled the same way on the first run and kept; a later run finds the
+ *   catalogue there and reuses it without copying (a million papers take many
+ *   minutes to copy) — as long as it holds that catalogue and nothing else.
  *
  * Either way the SQLite catalogue can be read (`catalogue`), for benchmarks
  * that draw their inputs from it (search queries).
@@ -91,27 +95,46 @@ async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>
   }
 }
 
+/** The schema named by the URL's `options=-c search_path=NAME`, if any. */
+function namedSchema(url: URL): string | undefined {
+  const name = /-c\s*search_path\s*=\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(url.searchParams.get('options') ?? '')?.[1];
+  return name;
+}
+
+/** Papers and subscribers in the schema, or undefined when it has no Paperboy tables yet. */
+async function schemaContents(url: string): Promise<{ papers: number; subscribers: number } | undefined> {
+  return withClient(url, async (client) => {
+    const exists = await client.query(`SELECT to_regclass('papers') IS NOT NULL AND to_regclass('subscribers') IS NOT NULL AS ok`);
+    if (!exists.rows[0]?.ok) return undefined;
+    const counts = await client.query(`SELECT (SELECT count(*) FROM papers) AS papers, (SELECT count(*) FROM subscribers) AS subscribers`);
+    return { papers: Number(counts.rows[0].papers), subscribers: Number(counts.rows[0].subscribers) };
+  });
+}
+
 async function postgresTarget(serverUrl: string, file: string, ingestSeconds: number | undefined, say: (message: string) => void): Promise<BenchTarget> {
-  const schema = `paperboy_bench_${randomBytes(4).toString('hex')}`;
-  await withClient(serverUrl, (client) => client.query(`CREATE SCHEMA ${schema}`));
   const url = new URL(serverUrl);
+  const named = namedSchema(url);
+  const schema = named ?? `paperboy_bench_${randomBytes(4).toString('hex')}`;
+  await withClient(serverUrl, (client) => client.query(`CREATE SCHEMA ${named ? 'IF NOT EXISTS ' : ''}${schema}`));
   url.searchParams.set('options', `-c search_path=${schema}`);
   const location = `${redactPostgresUrl(serverUrl)} (schema ${schema})`;
-  say(`copying the catalogue into ${location} ...`);
-  const started = performance.now();
-  const source = await openDatabase(file);
-  const target = await openDatabase(url.toString(), { poolSize: 2 });
-  try {
-    await copyInstallation(source, target);
-  } catch (error) {
-    await withClient(serverUrl, (client) => client.query(`DROP SCHEMA ${schema} CASCADE`)).catch(() => undefined);
-    throw error;
-  } finally {
-    await target.close();
-    await source.close();
+  const catalogue = new SQLite(file, { readonly: true });
+  const expected = (catalogue.prepare('SELECT count(*) AS n FROM papers').get() as { n: number }).n;
+  const contents = named ? await schemaContents(url.toString()) : undefined;
+  let copySeconds: number | undefined;
+  if (contents && contents.papers === expected && contents.subscribers === 0) {
+    say(`reusing the catalogue already in ${location} (${expected.toLocaleString('en-US')} papers; not copied, not timed)`);
+    const target = await openDatabase(url.toString(), { poolSize: 2 });
+    await migrate(target).finally(() => target.close());
+  } else {
+    if (contents && (contents.papers > 0 || contents.subscribers > 0)) {
+      catalogue.close();
+      throw new Error(`schema ${schema} holds ${contents.papers} papers and ${contents.subscribers} subscribers, not this catalogue alone: drop it or name another`);
+    }
+    copySeconds = await copyInto(url.toString(), file, location, say, () =>
+      named ? Promise.resolve() : withClient(serverUrl, (client) => client.query(`DROP SCHEMA ${schema} CASCADE`)).then(() => undefined),
+    );
   }
-  const copySeconds = (performance.now() - started) / 1000;
-  const catalogue = new SQLite(file);
   const bytesOf = async (database: DatabaseHandle, relations: 'schema' | 'paper_search') => {
     const result =
       relations === 'schema'
@@ -129,10 +152,28 @@ async function postgresTarget(serverUrl: string, file: string, ingestSeconds: nu
     copySeconds,
     databaseBytes: (database) => bytesOf(database, 'schema'),
     fullTextBytes: (database) => bytesOf(database, 'paper_search'),
-    dispose: async ({ keep = false } = {}) => {
+    dispose: async ({ keep = named !== undefined } = {}) => {
       catalogue.close();
       if (keep) say(`kept schema ${schema} (DATABASE_URL=${redactPostgresUrl(url.toString())})`);
       else await withClient(serverUrl, (client) => client.query(`DROP SCHEMA ${schema} CASCADE`));
     },
   };
+}
+
+/** Copies the catalogue file into the schema; returns the seconds it took. A failed copy calls `undo`. */
+async function copyInto(url: string, file: string, location: string, say: (message: string) => void, undo: () => Promise<void>): Promise<number> {
+  say(`copying the catalogue into ${location} ...`);
+  const started = performance.now();
+  const source = await openDatabase(file);
+  const target = await openDatabase(url, { poolSize: 2 });
+  try {
+    await copyInstallation(source, target);
+  } catch (error) {
+    await undo().catch(() => undefined);
+    throw error;
+  } finally {
+    await target.close();
+    await source.close();
+  }
+  return (performance.now() - started) / 1000;
 }
