@@ -22,7 +22,7 @@ import type SQLite from 'better-sqlite3';
 import { workerScript } from '../config/worker-script.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { FtsBuildJob, FtsBuildReply, FtsBuildRequest, FtsOp } from './fts-build-worker.js';
-import { catchUpFullText, markPending, pendingRange, unmarkTransaction, type FullTextValues, type PendingRange } from './sqlite-fts-pending.js';
+import { catchUpFullText, markPending, pendingRange, scratchPathFor, unmarkTransaction, type FullTextValues, type PendingRange } from './sqlite-fts-pending.js';
 
 // Batches handed to the worker and not yet indexed there: bounds the memory a
 // slower worker can make the main thread hold.
@@ -105,7 +105,7 @@ export class FullTextBulkLoad {
     if (handle.dialect !== 'sqlite' || !sqlite || sqlite.memory) return undefined;
     const empty = !sqlite.prepare('SELECT 1 FROM papers LIMIT 1').get() && !pendingRange(sqlite);
     const load = new FullTextBulkLoad(sqlite, undefined);
-    if (empty) load.builder = new FtsBuilder({ mainPath: sqlite.name, scratchPath: `${sqlite.name}.fts-build-${load.owner}` });
+    if (empty) load.builder = new FtsBuilder({ mainPath: sqlite.name, scratchPath: scratchPathFor(sqlite, load.owner) });
     return load;
   }
 

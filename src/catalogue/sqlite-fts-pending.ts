@@ -5,6 +5,7 @@
  * ends when it has no index built on the side and how a load that died
  * half-way is repaired.
  */
+import { rmSync } from 'node:fs';
 import type SQLite from 'better-sqlite3';
 import type { DatabaseHandle } from '../db/connection.js';
 
@@ -72,8 +73,19 @@ export function catchUpFullText(sqlite: SQLite.Database, chunkRows = CATCH_UP_RO
   return indexed;
 }
 
+/** Where a bulk load builds its index on the side (fts-build-worker.ts). */
+export function scratchPathFor(sqlite: SQLite.Database, owner: number): string {
+  return `${sqlite.name}.fts-build-${owner}`;
+}
+
 /** Indexes what a bulk load that died left pending; a no-op on PostgreSQL and when nothing is pending. */
 export function repairFullTextIndex(handle: DatabaseHandle): number {
   if (handle.dialect !== 'sqlite' || !handle.sqlite) return 0;
-  return pendingRange(handle.sqlite) ? catchUpFullText(handle.sqlite) : 0;
+  const range = pendingRange(handle.sqlite);
+  if (!range) return 0;
+  const indexed = catchUpFullText(handle.sqlite);
+  // The dead load's half-built side index. (Were the load alive after all, its
+  // range is gone now: it indexes from the table instead.)
+  rmSync(scratchPathFor(handle.sqlite, range.owner), { force: true });
+  return indexed;
 }
