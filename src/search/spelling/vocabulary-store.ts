@@ -60,11 +60,39 @@ export async function updateVocabulary(db: Executor): Promise<number> {
   const after = await watermark(db);
   const { counts, maxSeq } = await countWordsAfter(db, after);
   if (maxSeq === after) return 0;
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    // Several instances on one database refresh at the same minute: only the one that moves the
+    // watermark from where it counted adds its counts; the others' would count those papers twice.
+    if (!(await advanceWatermark(trx, after, maxSeq))) return 0;
     await addCounts(trx, counts);
-    await setWatermark(trx, maxSeq, 0);
+    return counts.size;
   });
-  return counts.size;
+}
+
+/**
+ * Moves the watermark from `from` to `to` if it is still at `from`: a
+ * compare-and-set that, on PostgreSQL, waits for a concurrent one to commit
+ * and then finds the watermark moved.
+ */
+async function advanceWatermark(db: Executor, from: number, to: number): Promise<boolean> {
+  const params = JSON.stringify({ maxSeq: to });
+  const created_at = new Date().toISOString();
+  if (from === 0) {
+    const inserted = await db
+      .insertInto('search_models')
+      .values({ id: STATE_ID, kind: 'vocabulary', created_at, paper_count: 0, params, data: new Uint8Array(), active: 1 })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return true;
+  }
+  const updated = await db
+    .updateTable('search_models')
+    .set({ params, created_at })
+    .where('id', '=', STATE_ID)
+    .where('params', '=', JSON.stringify({ maxSeq: from }))
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) > 0;
 }
 
 export async function rebuildVocabulary(db: Executor): Promise<number> {
