@@ -16,7 +16,8 @@ import { queryWordStems, titleHasEveryWord } from './query/title-coverage.js';
 import { matchesQueryFilters } from './search-filters.js';
 import { makeSnippet, snippetTerms } from './snippet.js';
 import { SpellingCorrector } from './spelling/spelling-corrector.js';
-import { loadActiveModel } from './semantic/vector-store.js';
+import { TrainingLease } from './semantic/training-lease.js';
+import { activeModelSummary } from './semantic/vector-store.js';
 import { loadVocabulary, updateVocabulary } from './spelling/vocabulary-store.js';
 import { foldCase, tokenize } from './text/tokenize.js';
 
@@ -25,12 +26,14 @@ export type SearchMode = 'hybrid' | 'keyword' | 'semantic';
 /** What search needs of the semantic index (src/search/semantic). */
 export interface SemanticSearcher {
   readonly ready: boolean;
-  readonly status: { papers: number; rebuilding: boolean };
+  readonly status: { papers: number; rebuilding: boolean; modelId?: string };
   search(text: string, k: number): Array<{ seq: number; score: number }>;
   /** Similarity of the text to each of these papers (papers without a vector left out). */
   similarities(text: string, seqs: readonly number[]): Map<number, number>;
   similarTo(seq: number, k: number): Array<{ seq: number; score: number }>;
   update(): Promise<number>;
+  /** Loads the database's active model if another instance trained one since; true when it did. */
+  followActiveModel(): Promise<boolean>;
   rebuild(): Promise<unknown>;
   persist(): Promise<void>;
   close(): Promise<void>;
@@ -87,9 +90,11 @@ export class SearchService {
   private corrector = new SpellingCorrector([]);
   private paperCount = 0;
   private readonly keyword: KeywordEngine;
+  private readonly training: TrainingLease;
 
   private constructor(private readonly deps: SearchServiceDeps) {
     this.keyword = openKeywordEngine(deps.database);
+    this.training = new TrainingLease(deps.database.db);
   }
 
   static async open(deps: SearchServiceDeps): Promise<SearchService> {
@@ -113,15 +118,19 @@ export class SearchService {
    * thread and searches keep answering from the old index meanwhile.
    */
   async refresh(): Promise<void> {
-    await updateVocabulary(this.deps.database.db);
+    const db = this.deps.database.db;
+    await updateVocabulary(db);
     await this.reloadVocabulary();
     const semantic = this.deps.semantic;
     if (!semantic || this.paperCount === 0) return;
-    const trainedOn = await trainedPaperCount(this.deps.database.db);
-    if (!semantic.ready || trainedOn === undefined || this.paperCount >= 2 * trainedOn) {
-      await semantic.rebuild();
-      await semantic.persist();
-    } else if ((await semantic.update()) > 0) {
+    // Another instance on this database may have trained a newer model: serve that one.
+    if (await semantic.followActiveModel()) await semantic.persist();
+    const active = await activeModelSummary(db);
+    if (!semantic.ready || active === undefined || this.paperCount >= 2 * active.paperCount) {
+      // One instance trains for all (training-lease.ts); the others follow its model once it is active.
+      const trained = await this.training.runAlone(() => semantic.rebuild());
+      if (trained) await semantic.persist();
+    } else if (semantic.status.modelId === active.id && (await semantic.update()) > 0) {
       await semantic.persist();
     }
   }
@@ -284,10 +293,6 @@ function resultItem(paper: Paper, score: number, snippet: string, matchedBy: Sea
     snippet,
     matchedBy,
   };
-}
-
-async function trainedPaperCount(db: DatabaseHandle['db']): Promise<number | undefined> {
-  return (await loadActiveModel(db))?.paperCount;
 }
 
 function isTitleMatch(title: string, queryKey: string): boolean {

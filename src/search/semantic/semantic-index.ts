@@ -93,6 +93,23 @@ export class SemanticIndex {
     return { ready: this.ready, modelId: this.model?.modelId, papers: this.index?.size ?? 0, approximate: this.index?.approximate ?? false, rebuilding: this.rebuilding !== undefined };
   }
 
+  /**
+   * Loads the database's active model when it is not the one loaded here:
+   * another instance on the same database trained it (see training-lease.ts).
+   * Searches answer from the old index until the new one is in. True when it
+   * switched.
+   */
+  async followActiveModel(): Promise<boolean> {
+    if (this.rebuilding) return false;
+    const active = await store.activeModelSummary(this.db);
+    if (!active || active.id === this.model?.modelId) return false;
+    const stored = await store.loadActiveModel(this.db);
+    if (!stored || this.rebuilding) return false;
+    this.log(`semantic model ${stored.id} was trained by another instance: loading it`);
+    await this.load(LsaModel.deserialize(stored.data));
+    return true;
+  }
+
   /** Papers closest in meaning to free text, best first; [] until a model exists or if no word of the text is known. */
   search(text: string, k: number, filter?: (seq: number) => boolean): SearchHit[] {
     if (!this.model || !this.index) return [];

@@ -39,6 +39,18 @@ export async function loadActiveModel(db: Db): Promise<StoredModel | undefined> 
   return { id: row.id, kind: row.kind, createdAt: row.created_at, paperCount: row.paper_count, params: JSON.parse(row.params) as Record<string, unknown>, data: row.data };
 }
 
+/** The active model's id and the catalogue size it was trained at, without its data (a cheap check for other instances' retraining). */
+export async function activeModelSummary(db: Db): Promise<{ id: string; paperCount: number } | undefined> {
+  const row = await db
+    .selectFrom('search_models')
+    .select(['id', 'paper_count'])
+    .where('active', '=', 1)
+    .where('kind', '!=', 'vocabulary')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return row ? { id: row.id, paperCount: Number(row.paper_count) } : undefined;
+}
+
 /** Stores a model, inactive: it only serves once `activateModel` says so. */
 export async function saveModel(db: Db, model: Omit<StoredModel, 'createdAt'>, now = new Date()): Promise<void> {
   await db
