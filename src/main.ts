@@ -9,7 +9,8 @@ import { loadDemoCorpusOnce } from './ingest/demo-corpus.js';
 import { formatCounts } from './ingest/ingest-batches.js';
 import { runSync } from './ingest/sync/run-sync.js';
 import { parseSyncSources } from './ingest/sync/sync-sources.js';
-import { defaultHolder, exclusiveJob } from './jobs/exclusive-job.js';
+import { exclusiveJob } from './jobs/exclusive-job.js';
+import { uniqueHolder } from './jobs/leases.js';
 import { startScheduler, type ScheduledJob } from './jobs/scheduler.js';
 import { countPapers } from './catalogue/paper-store.js';
 import { openSearch } from './search/open-search.js';
@@ -79,7 +80,7 @@ export async function startPaperboy(config: Config): Promise<RunningServer> {
     const digestParts = await createDigestParts(ctx, { search, trending });
     // Harvests and GitHub polls run on one instance for all (exclusive-job.ts); every instance
     // refreshes its own search index; the digest job elects its scheduler itself.
-    const holder = defaultHolder();
+    const holder = uniqueHolder();
     const once = (job: ScheduledJob) => exclusiveJob(ctx.database.db, job, { holder, log: say });
     const jobs = [
       ...syncJobs(config, { ...ctx, log: say }, search, trending).map(once),

@@ -12,7 +12,6 @@
  * once the lease expires (its holder died). Delivery itself would be safe
  * with two workers (claims), but one scheduler avoids needless contention.
  */
-import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { ScheduledJob } from '../jobs/scheduler.js';
@@ -20,10 +19,10 @@ import type { MailTransport } from '../mail/mail-transport.js';
 import { deliverySettings, type DeliverySettings } from './delivery-settings.js';
 import type { DigestFrequency, DigestParts } from './delivery-types.js';
 import { composeEdition, type ComposeReport } from './edition-compose.js';
-import { defaultWorkerId, deliverEdition, type DeliveryReport } from './edition-deliver.js';
+import { deliverEdition, type DeliveryReport } from './edition-deliver.js';
 import { datesTodaySomewhere } from './edition-key.js';
 import { editionsWithPending } from './edition-store.js';
-import { acquireLease, keepLease } from '../jobs/leases.js';
+import { acquireLease, keepLease, uniqueHolder } from '../jobs/leases.js';
 
 export const SCHEDULER_LEASE = 'digest-scheduler';
 /** Longer than the default tick interval, so the holder keeps leadership between ticks. */
@@ -56,7 +55,7 @@ export function digestRuntime(ctx: DigestJobContext): DigestRuntime {
 /** The job for the server's scheduler: `startScheduler([..., digestJob({ ...ctx, ...parts, log })])`. */
 export function digestJob(ctx: DigestJobContext): ScheduledJob {
   const runtime = digestRuntime(ctx);
-  const holder = `${defaultWorkerId()}/${randomBytes(4).toString('hex')}`;
+  const holder = uniqueHolder();
   return {
     name: 'digest',
     schedule: ctx.config.DIGEST_SCHEDULE,

@@ -10,12 +10,10 @@
  * on standby and takes over once the lease expires, that is when its holder
  * has stopped ticking (it died or was shut down).
  */
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { acquireLease, keepLease } from './leases.js';
+import { acquireLease, keepLease, uniqueHolder } from './leases.js';
 import type { ScheduledJob } from './scheduler.js';
 
 /** A lease never shorter than this, so a short tick interval does not make leadership flap. */
@@ -27,10 +25,6 @@ export interface ExclusiveJobOptions {
   /** Lease lifetime; by default three tick intervals of the job's schedule, at least five minutes. */
   leaseMs?: number;
   log?: (message: string) => void;
-}
-
-export function defaultHolder(): string {
-  return `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
 }
 
 /** Milliseconds between the schedule's next two ticks. */
@@ -45,7 +39,7 @@ export function leaseName(job: Pick<ScheduledJob, 'name'>): string {
 
 /** The job, run only while this process holds its lease; a tick on standby does nothing. */
 export function exclusiveJob(db: Kysely<Database>, job: ScheduledJob, options: ExclusiveJobOptions = {}): ScheduledJob {
-  const holder = options.holder ?? defaultHolder();
+  const holder = options.holder ?? uniqueHolder();
   const ttlMs = options.leaseMs ?? Math.max(MIN_LEASE_MS, 3 * tickInterval(job.schedule, job.timezone));
   const name = leaseName(job);
   return {

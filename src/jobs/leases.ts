@@ -8,9 +8,16 @@
  * lease is gone was abandoned mid-send). The table itself is created by the
  * digest migration (006), which needed it first.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { digestDb } from '../digest/delivery-schema.js';
+
+/** A lease holder's name, unique per call: host, process and a random tag (one process may hold several roles). */
+export function uniqueHolder(): string {
+  return `${hostname()}:${process.pid}/${randomBytes(4).toString('hex')}`;
+}
 
 /** Takes the lease, or renews it when we already hold it; false when someone else holds an unexpired one. */
 export async function acquireLease(db: Kysely<Database>, name: string, holder: string, ttlMs: number, now = new Date()): Promise<boolean> {

@@ -7,7 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { sharedRateLimitStore } from './shared-rate-limit-store.js';
+import { countsInDatabase, sharedRateLimitStore } from './shared-rate-limit-store.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { countPapers } from '../catalogue/paper-store.js';
 import type { Config } from '../config/config.js';
@@ -110,8 +110,7 @@ async function registerApiPolicies(app: FastifyInstance, web: WebContext): Promi
       route.config = { ...route.config, rateLimit: { max: web.limits.apiPerMinute, timeWindow: 60_000 } };
     }
   });
-  // Several instances share a PostgreSQL database, and must share the counts too; SQLite is one process.
-  const store = web.database.dialect === 'postgres' ? sharedRateLimitStore(web.database.db) : undefined;
+  const store = countsInDatabase(web.database) ? sharedRateLimitStore(web.database.db) : undefined;
   await app.register(fastifyRateLimit, { global: false, ...(store ? { store } : {}) });
   await app.register(fastifyCors, {
     delegator: (request, callback) => {

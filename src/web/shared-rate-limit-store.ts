@@ -11,6 +11,7 @@
  */
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Kysely } from 'kysely';
+import type { DatabaseHandle } from '../db/connection.js';
 import type { Database } from '../db/schema.js';
 import { countHit, peekHits, pruneEndedWindows, type WindowCount } from '../security/rate-limit-counters.js';
 
@@ -19,6 +20,14 @@ type Callback = (error: Error | null, result?: { current: number; ttl: number })
 /** What the plugin really passes to child(): the route's merged limit options, the route under `routeInfo`. */
 interface ChildOptions {
   routeInfo?: { method?: string | string[]; url?: string };
+}
+
+/**
+ * Whether rate limits are counted in the database: on PostgreSQL, where
+ * several instances may share it; a SQLite installation is one process.
+ */
+export function countsInDatabase(database: Pick<DatabaseHandle, 'dialect'>): boolean {
+  return database.dialect === 'postgres';
 }
 
 /** How often (at most) a store deletes ended windows, so the table holds only live ones. */

@@ -7,17 +7,16 @@
  * the model they have, and load the new one once it is active
  * (SemanticIndex.followActiveModel).
  */
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { acquireLease, keepLease } from '../../jobs/leases.js';
+import { acquireLease, keepLease, uniqueHolder } from '../../jobs/leases.js';
 
 export const TRAINING_LEASE = 'search-model-training';
 /** Renewed every third of this while training runs; a trainer that died frees it after this long. */
 const TRAINING_LEASE_MS = 10 * 60_000;
 
 export class TrainingLease {
-  private readonly holder = `trainer/${process.pid}/${randomBytes(4).toString('hex')}`;
+  private readonly holder = uniqueHolder();
 
   constructor(
     private readonly db: Kysely<Database>,

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { SubscriberDigestComposer } from '../../digest/compose-digest.js';
 import { MailDispatcher } from '../../subscribers/mail-dispatch.js';
 import { RateLimiter, SharedRateLimiter, type RateLimitOptions } from '../../subscribers/rate-limiter.js';
+import { countsInDatabase } from '../shared-rate-limit-store.js';
 import { SubscriberAccount } from '../../subscribers/subscriber-account.js';
 import { SubscriberLinks } from '../../subscribers/subscriber-links.js';
 import { SubscriptionService } from '../../subscribers/subscription-service.js';
@@ -42,8 +43,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, web: WebContext
   const composer = new SubscriberDigestComposer({ db, tokens: web.tokens, config: web.config, search: web.search, trending: web.trending, clock: options.clock });
 
   const perIp = options.perIp ?? DEFAULT_PER_IP;
-  // Several instances share a PostgreSQL database (and must share the count); SQLite is one process.
-  const limiter = web.database.dialect === 'postgres' ? new SharedRateLimiter(db, 'subscribe-ip', perIp) : new RateLimiter(perIp);
+  const limiter = countsInDatabase(web.database) ? new SharedRateLimiter(db, 'subscribe-ip', perIp) : new RateLimiter(perIp);
   registerSubscribeRoutes(app, web, { service, limiter });
   registerConfirmRoutes(app, web, service);
   registerPreferencesRoutes(app, web, { account, links });
