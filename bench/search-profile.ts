@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/config.js';
 import { createContext } from '../src/context.js';
-import { SqliteKeywordSearch } from '../src/search/keyword/sqlite-keyword-search.js';
+import { SqliteKeywordSearch, type FtsMatch } from '../src/search/keyword/sqlite-keyword-search.js';
 import { openSearch } from '../src/search/open-search.js';
 import { SearchService } from '../src/search/search-service.js';
 import { SemanticIndex } from '../src/search/semantic/semantic-index.js';
@@ -43,8 +43,12 @@ function wrap(proto: any, method: string, stage: (args: unknown[]) => string): v
   };
 }
 
-const isTitleMatch = (args: unknown[]) => typeof args[0] === 'string' && args[0].startsWith('{title}');
-wrap(SqliteKeywordSearch.prototype, 'matchingSeqs', (a) => (isTitleMatch(a) ? 'fts: title window' : `fts: ${String(a[2])} window`));
+const titleWindow = (args: unknown[]) => {
+  const match = args[0] as FtsMatch;
+  if (match.table === 'papers_fts_title') return 'fts: title window (title index)';
+  return match.expression.startsWith('{title}') ? 'fts: title window (papers_fts)' : undefined;
+};
+wrap(SqliteKeywordSearch.prototype, 'matchingSeqs', (a) => titleWindow(a) ?? `fts: ${String(a[2])} window`);
 wrap(SqliteKeywordSearch.prototype, 'count', () => 'fts: count');
 wrap(SqliteKeywordSearch.prototype, 'fetchTexts', (a) => (a[1] ? 'fetch texts (+abstract)' : 'fetch texts (no abstract)'));
 for (const method of Object.getOwnPropertyNames(SqliteKeywordSearch.prototype)) {

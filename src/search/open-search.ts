@@ -1,5 +1,6 @@
 /** Opens search over a database: spelling vocabulary, keyword index and (when trained) the semantic index. */
 import type { DatabaseHandle } from '../db/connection.js';
+import { openKeywordEngine } from './keyword/keyword-engine.js';
 import { SearchService } from './search-service.js';
 import { SemanticIndex, type RebuildReport } from './semantic/semantic-index.js';
 import { rebuildVocabulary } from './spelling/vocabulary-store.js';
@@ -18,8 +19,15 @@ export async function rebuildSearchIndex(database: DatabaseHandle, options: Open
   const semantic = await SemanticIndex.open(database, { log: options.log });
   try {
     // The semantic rebuild trains its model in a worker thread for the first minute or so, leaving
-    // this thread idle: the vocabulary pass runs meanwhile (it yields between pages).
-    const [report, words] = await bothSettled(semantic.rebuild(), rebuildVocabulary(database.db));
+    // this thread idle: the vocabulary and the keyword engine's derived indexes are rebuilt
+    // meanwhile (they yield between pages).
+    const keyword = openKeywordEngine(database);
+    const vocabularyThenKeyword = async () => {
+      const words = await rebuildVocabulary(database.db);
+      await keyword.rebuild();
+      return words;
+    };
+    const [report, words] = await bothSettled(semantic.rebuild(), vocabularyThenKeyword());
     await semantic.persist();
     return { words, semantic: report };
   } finally {

@@ -99,8 +99,9 @@ export class SearchService {
 
   static async open(deps: SearchServiceDeps): Promise<SearchService> {
     const service = new SearchService(deps);
-    // Cheap when up to date: it only reads papers stored since the last update.
+    // Cheap when up to date: they only read papers stored since the last update.
     await updateVocabulary(deps.database.db);
+    await service.keyword.refresh();
     await service.reloadVocabulary();
     return service;
   }
@@ -120,6 +121,7 @@ export class SearchService {
   async refresh(): Promise<void> {
     const db = this.deps.database.db;
     await updateVocabulary(db);
+    await this.keyword.refresh();
     await this.reloadVocabulary();
     const semantic = this.deps.semantic;
     if (!semantic || this.paperCount === 0) return;

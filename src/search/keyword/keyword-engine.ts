@@ -11,6 +11,10 @@ import { SqliteKeywordSearch } from './sqlite-keyword-search.js';
 
 export interface KeywordEngine {
   search(query: SearchQuery, opts: KeywordSearchOptions): Promise<KeywordResult>;
+  /** Brings the engine's derived indexes up to date with papers stored since (SQLite's title index). */
+  refresh(): Promise<void>;
+  /** Builds the derived indexes again from the whole catalogue (`paperboy index rebuild`). */
+  rebuild(): Promise<void>;
 }
 
 export function openKeywordEngine(database: DatabaseHandle): KeywordEngine {

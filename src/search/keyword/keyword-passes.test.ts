@@ -11,8 +11,7 @@ import { applyRecords } from '../../catalogue/apply-records.js';
 import type { PaperRecord } from '../../catalogue/paper.js';
 import { parseQuery } from '../query/search-query.js';
 import { COUNT_CAP, type KeywordResult } from './keyword-passes.js';
-import { PostgresKeywordSearch } from './postgres-keyword-search.js';
-import { SqliteKeywordSearch } from './sqlite-keyword-search.js';
+import { openKeywordEngine } from './keyword-engine.js';
 
 const PAPERS = 1_200;
 
@@ -22,11 +21,13 @@ function record(i: number): PaperRecord {
   // Papers 1, 600 and 1,150 have both words in the title; every paper has them in the abstract.
   const inTitle = i === 1 || i === 600 || i === 1_150;
   const rare = i % 3 === 0 ? ' sprocket' : '';
+  // Paper 600 alone says "forbidden", in its abstract only.
+  const excluded = i === 600 ? ' forbidden' : '';
   return {
     source: 'arxiv-api',
     arxivId: `2001.${String(i).padStart(5, '0')}`,
     title: inTitle ? `Widget gears number ${i}` : `A study number ${i}`,
-    abstract: `We measure the widget and its gears${rare} in setting ${i}.`,
+    abstract: `We measure the widget and its gears${rare}${excluded} in setting ${i}.`,
     authors: [`Author ${i}`],
     categories: ['cs.LG'],
     publishedAt: published,
@@ -43,7 +44,9 @@ describe.each(DIALECTS)('keyword passes over a large match set on $name', (diale
     await applyRecords(ctx.database.db, Array.from({ length: PAPERS }, (_, i) => record(i + 1)), '2026-01-01T00:00:00.000Z');
     const rows = await ctx.database.db.selectFrom('papers').select(['seq', 'arxiv_id']).execute();
     for (const row of rows) seqOf.set(Number(row.arxiv_id!.slice(5)), Number(row.seq));
-    const engine = ctx.database.sqlite ? new SqliteKeywordSearch(ctx.database.sqlite) : new PostgresKeywordSearch(ctx.database.db);
+    const engine = openKeywordEngine(ctx.database);
+    // SQLite's title index is derived: search brings it up to date after ingests.
+    await engine.refresh();
     search = (q, sort = 'relevance') => engine.search(parseQuery(q), { limit: 100, sort, expansions: new Map(), docCount: () => PAPERS, paperCount: PAPERS });
   }, 120_000);
   afterAll(async () => {
@@ -68,6 +71,13 @@ describe.each(DIALECTS)('keyword passes over a large match set on $name', (diale
     expect(new Set(result.hits.slice(0, 3).map((h) => h.seq))).toEqual(new Set([1, 600, 1_150].map((i) => seqOf.get(i))));
     // The rest of the window is the most recent matches.
     expect(result.hits[3]!.seq).toBe(seqOf.get(PAPERS));
+  });
+
+  it('excludes a paper whose abstract holds an excluded word from the title tier too', async () => {
+    const result = await search('widget gears -forbidden');
+    const seqs = result.hits.map((h) => h.seq);
+    expect(new Set(seqs.slice(0, 2))).toEqual(new Set([1, 1_150].map((i) => seqOf.get(i))));
+    expect(seqs).not.toContain(seqOf.get(600));
   });
 
   it('ranks by date for sort:newest', async () => {

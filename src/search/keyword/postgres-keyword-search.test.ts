@@ -8,8 +8,8 @@ import { ingestSource } from '../../ingest/run-ingest.js';
 import { parseQuery } from '../query/search-query.js';
 import { SpellingCorrector } from '../spelling/spelling-corrector.js';
 import { loadVocabulary, updateVocabulary } from '../spelling/vocabulary-store.js';
-import { PostgresKeywordSearch } from './postgres-keyword-search.js';
-import { SqliteKeywordSearch, type KeywordResult } from './sqlite-keyword-search.js';
+import { openKeywordEngine } from './keyword-engine.js';
+import type { KeywordResult } from './sqlite-keyword-search.js';
 
 /**
  * Queries whose matches are the same under FTS5 (porter, no stop words) and
@@ -44,7 +44,8 @@ describe.runIf(postgres)('PostgreSQL keyword search against SQLite FTS5 on the d
       await updateVocabulary(ctx.database.db);
       const corrector = new SpellingCorrector(await loadVocabulary(ctx.database.db, 1, 500_000));
       const paperCount = await countPapers(ctx.database.db);
-      const engine = ctx.database.sqlite ? new SqliteKeywordSearch(ctx.database.sqlite) : new PostgresKeywordSearch(ctx.database.db);
+      const engine = openKeywordEngine(ctx.database);
+      await engine.refresh();
       engines.push(async (q) => {
         const query = parseQuery(q);
         const expansions = new Map(query.terms.flatMap((t) => (t.kind === 'word' && !t.negated ? [[t.text.toLowerCase(), corrector.expand(t.text.toLowerCase())] as const] : [])).filter(([, alts]) => alts.length > 0));

@@ -69,4 +69,9 @@ export class PostgresKeywordSearch implements MatchIndex<Fragment> {
   search(query: SearchQuery, opts: KeywordSearchOptions): Promise<KeywordResult> {
     return keywordSearch(this, query, opts);
   }
+
+  /** Nothing derived to maintain: the per-field tsvector columns are kept by triggers (migrations 001, 010). */
+  async refresh(): Promise<void> {}
+
+  async rebuild(): Promise<void> {}
 }

@@ -1,16 +1,31 @@
 /**
  * Keyword search on SQLite FTS5 (the dialect-specific half of search): FTS5
  * finds the matching papers, keyword-passes.ts ranks them (and says why FTS5's
- * bm25() is not used).
+ * bm25() is not used). Title-only matches go to the small title index
+ * (migration 012) when it can answer them alone: no author filter (authors
+ * are not in it) and no excluded words (an exclusion applies to the whole
+ * paper, which only `papers_fts` holds).
  */
 import type Database from 'better-sqlite3';
 import { compileFtsMatch, residualDateBounds, type CompileOptions } from '../query/fts-match.js';
 import type { SearchQuery } from '../query/search-query.js';
+import { rebuildTitleIndex, updateTitleIndex } from './sqlite-title-index.js';
 import { keywordSearch, type CandidateRow, type KeywordResult, type KeywordSearchOptions, type MatchIndex } from './keyword-passes.js';
 
 export type { KeywordHit, KeywordResult, KeywordSearchOptions } from './keyword-passes.js';
 
-export class SqliteKeywordSearch implements MatchIndex<string> {
+/** A compiled FTS5 match and the index that answers it. */
+export interface FtsMatch {
+  expression: string;
+  table: 'papers_fts' | 'papers_fts_title';
+}
+
+function titleIndexCanAnswer(query: SearchQuery, opts: CompileOptions): boolean {
+  const titleOnly = opts.columns !== undefined && opts.columns.length === 1 && opts.columns[0] === 'title';
+  return titleOnly && query.filters.authors.length === 0 && !query.terms.some((t) => t.negated);
+}
+
+export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly sqlite: Database.Database) {}
@@ -22,27 +37,29 @@ export class SqliteKeywordSearch implements MatchIndex<string> {
   }
 
   /** FROM … WHERE for a match, joining papers only when a date bound the year tags do not settle needs published_at. */
-  private matchClause(match: string, query: SearchQuery): { sql: string; params: Record<string, string | null> } {
+  private matchClause(match: FtsMatch, query: SearchQuery): { sql: string; params: Record<string, string | null> } {
     const { after, before } = residualDateBounds(query);
-    const conditions = ['papers_fts MATCH @match'];
+    const conditions = [`${match.table} MATCH @match`];
     if (after) conditions.push('p.published_at >= @after');
     if (before) conditions.push('p.published_at < @before');
     const join = after || before ? 'JOIN papers p ON p.seq = f.rowid' : '';
-    return { sql: `FROM papers_fts f ${join} WHERE ${conditions.join(' AND ')}`, params: { match, after: after ?? null, before: before ?? null } };
+    return { sql: `FROM ${match.table} f ${join} WHERE ${conditions.join(' AND ')}`, params: { match: match.expression, after: after ?? null, before: before ?? null } };
   }
 
-  compile(query: SearchQuery, opts: CompileOptions): string | undefined {
-    return compileFtsMatch(query, opts) ?? undefined;
+  compile(query: SearchQuery, opts: CompileOptions): FtsMatch | undefined {
+    const expression = compileFtsMatch(query, opts);
+    if (expression === null) return undefined;
+    return { expression, table: titleIndexCanAnswer(query, opts) ? 'papers_fts_title' : 'papers_fts' };
   }
 
-  matchingSeqs(match: string, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] {
+  matchingSeqs(match: FtsMatch, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] {
     const clause = this.matchClause(match, query);
     const sqlText = `SELECT f.rowid AS seq ${clause.sql} ${order === 'recent' ? 'ORDER BY f.rowid DESC' : ''} LIMIT @limit`;
     const rows = this.prepare(sqlText).all({ ...clause.params, limit }) as Array<{ seq: number }>;
     return rows.map((r) => r.seq);
   }
 
-  count(match: string, query: SearchQuery, cap: number): number {
+  count(match: FtsMatch, query: SearchQuery, cap: number): number {
     const clause = this.matchClause(match, query);
     const sqlText = `SELECT count(*) AS n FROM (SELECT 1 ${clause.sql} LIMIT ${cap + 1})`;
     return (this.prepare(sqlText).get(clause.params) as { n: number }).n;
@@ -57,5 +74,13 @@ export class SqliteKeywordSearch implements MatchIndex<string> {
 
   search(query: SearchQuery, opts: KeywordSearchOptions): Promise<KeywordResult> {
     return keywordSearch(this, query, opts);
+  }
+
+  async refresh(): Promise<void> {
+    await updateTitleIndex(this.sqlite);
+  }
+
+  async rebuild(): Promise<void> {
+    await rebuildTitleIndex(this.sqlite);
   }
 }

@@ -24,7 +24,10 @@ export interface CompileOptions {
   mode: 'all' | 'any';
   /** Folded word → alternatives (typo corrections, spelling variants), OR-ed with the word. */
   expansions?: ReadonlyMap<string, readonly string[]>;
-  /** Columns free-text terms search (default title, abstract, authors; never search_tags, whose tokens are ours). */
+  /**
+   * Columns the positive free-text terms search (default title, abstract, authors; never search_tags,
+   * whose tokens are ours). Exclusions always apply to all three.
+   */
   columns?: readonly TextColumn[];
   /** Default true: AND the filter tokens (authors, categories, years, dates, has:code) into the match. */
   includeFilters?: boolean;
@@ -60,7 +63,8 @@ export function compileFtsMatch(query: SearchQuery, opts: CompileOptions): strin
   const parts: string[] = [];
   if (positives.length > 0) parts.push(`${columns} : (${positives.join(opts.mode === 'all' ? ' AND ' : ' OR ')})`);
   const exclusions: string[] = [];
-  if (negatives.length > 0) exclusions.push(`${columns} : (${negatives.join(' OR ')})`);
+  // An excluded word excludes the paper wherever it occurs, whichever columns the positive words search.
+  if (negatives.length > 0) exclusions.push(`${columnSpec(undefined)} : (${negatives.join(' OR ')})`);
   if (opts.includeFilters ?? true) {
     const plan = planFilters(query, opts);
     parts.push(...filterParts(plan));
