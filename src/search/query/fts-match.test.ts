@@ -36,7 +36,18 @@ describe('compileFtsMatch', () => {
   });
 
   it('neutralises FTS5 keywords and syntax', () => {
-    expect(compile('NOT AND OR NEAR NEAR(a* ^b {title}:c)')).toBe(`${TEXT} : ("not" AND "and" AND "or" AND "near" AND "near a" AND "b" AND "title c")`);
+    // "NEAR(a*" is the phrase "near a", whose trailing function word goes (see below).
+    expect(compile('NOT AND OR NEAR NEAR(a* ^b {title}:c)')).toBe(`${TEXT} : ("not" AND "and" AND "or" AND "near" AND "near" AND "b" AND "title c")`);
+  });
+
+  it('drops function words at the ends of a phrase, keeps those inside and a phrase of nothing else', () => {
+    expect(compile('"quantization in"')).toBe(`${TEXT} : ("quantization")`);
+    expect(compile('"the evaluation of the model"')).toBe(`${TEXT} : ("evaluation of the model")`);
+    expect(compile('in-context learning')).toBe(`${TEXT} : ("context" AND "learning")`);
+    expect(compile('"mixture of experts"')).toBe(`${TEXT} : ("mixture of experts")`);
+    expect(compile('"of the"')).toBe(`${TEXT} : ("of the")`);
+    // Only grammar goes: "based" is a stop word for ranking, not for phrases.
+    expect(compile('"transformer based"')).toBe(`${TEXT} : ("transformer based")`);
   });
 
   it('folds case and diacritics', () => {

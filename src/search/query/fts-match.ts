@@ -14,7 +14,7 @@
  *   exclusions = {title abstract authors} : ("x" OR "y z")
  */
 import { archiveTag, categoryTag, HAS_CODE_TAG, yearTag } from '../../catalogue/search-tags.js';
-import { foldCase, tokenize } from '../text/tokenize.js';
+import { foldCase, FUNCTION_WORDS, tokenize } from '../text/tokenize.js';
 import { daysInMonth, DEFAULT_MAX_TERMS, MAX_YEARS, parseDateBound, type QueryTerm, type SearchFilters, type SearchQuery } from './search-query.js';
 
 export type TextColumn = 'title' | 'abstract' | 'authors';
@@ -97,13 +97,13 @@ function termExpr(term: QueryTerm, expansions: CompileOptions['expansions']): st
  * searchable. Shared by the FTS5 and PostgreSQL compilers.
  */
 export function termAlternatives(term: QueryTerm, expansions: CompileOptions['expansions']): string[][] {
-  const base = tokenize(term.text);
+  const base = withoutEdgeFunctionWords(tokenize(term.text));
   if (base.length === 0) return [];
   if (term.kind !== 'word' || !expansions || expansions.size === 0) return [base];
   const seen = new Set([base.join(' ')]);
   const out = [base];
   for (const variant of variants(term.text, expansions)) {
-    const tokens = tokenize(variant);
+    const tokens = withoutEdgeFunctionWords(tokenize(variant));
     const key = tokens.join(' ');
     if (tokens.length > 0 && !seen.has(key)) {
       seen.add(key);
@@ -112,6 +112,23 @@ export function termAlternatives(term: QueryTerm, expansions: CompileOptions['ex
     if (out.length > MAX_EXPANSIONS) break;
   }
   return out;
+}
+
+/**
+ * A phrase without the function words at its ends ("quantization in" → "quantization",
+ * "in context learning" → "context learning"), as search engines with an English
+ * analyzer drop stop words from phrases: they add nothing a reader means, and
+ * checking the positions of "the" or "in" in nearly every paper makes such a
+ * phrase the slowest query there is (tens of milliseconds at a million papers).
+ * Function words inside a phrase stay ("mixture of experts"); a phrase of
+ * nothing but function words stays whole.
+ */
+export function withoutEdgeFunctionWords(tokens: string[]): string[] {
+  let start = 0;
+  let end = tokens.length;
+  while (start < end && FUNCTION_WORDS.has(tokens[start]!)) start++;
+  while (end > start && FUNCTION_WORDS.has(tokens[end - 1]!)) end--;
+  return start === end ? tokens : tokens.slice(start, end);
 }
 
 /**

@@ -31,13 +31,17 @@ export function tokenSpans(text: string): Array<{ word: string; start: number; e
   return spans;
 }
 
-// Function words that carry no topic. Kept short on purpose: "not", "no",
-// "without" and numbers matter in paper titles.
+const FUNCTION_WORD_LIST =
+  'a an and are as at be been but by for from has have in into is it its of on or that the their this to was we were which with ' +
+  'our these those they them can also than then there such via';
+
+/** English function words: grammar, no meaning of their own. */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set(FUNCTION_WORD_LIST.split(' '));
+
+// Function words and the boilerplate of abstracts: words that carry no topic. Kept short on
+// purpose: "not", "no", "without" and numbers matter in paper titles.
 export const STOPWORDS: ReadonlySet<string> = new Set(
-  (
-    'a an and are as at be been but by for from has have in into is it its of on or that the their this to was we were which with ' +
-    'our these those they them can also than then there such via using use used based show shows paper propose proposed approach method methods results'
-  ).split(' '),
+  `${FUNCTION_WORD_LIST} using use used based show shows paper propose proposed approach method methods results`.split(' '),
 );
 
 // Porter stemming is a cascade of regular expressions; search stems the same few
