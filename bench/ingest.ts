@@ -7,7 +7,7 @@
  *
  * Corpora are cached in .bench/ by paper count, seed and generator version.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,15 +48,73 @@ interface Pass {
   cpuSeconds: number;
   /** Of which the main thread's (the one that writes to SQLite). */
   mainCpuSeconds: number;
+  /** CPU seconds per thread (ThreadSampler). */
+  threads: string;
 }
 
-/** CPU seconds of the main thread so far (Linux; 0 elsewhere). */
-function mainThreadCpuSeconds(): number {
+/** CPU seconds of one thread of this process so far (Linux; 0 elsewhere). */
+function threadCpuSeconds(tid: number | string): number {
   try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
+  }
+}
+
+function threadName(tid: string): string {
+  try {
+    return readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+}
+
+const mainThreadCpuSeconds = () => threadCpuSeconds(process.pid);
+
+/**
+ * CPU seconds per thread during a pass, sampled twice a second (worker
+ * threads are gone by the time the pass returns): the parser, the index
+ * builder, V8's helpers. Linux only.
+ */
+class ThreadSampler {
+  private readonly start = new Map<string, number>();
+  private readonly last = new Map<string, number>();
+  private readonly names = new Map<string, string>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor() {
+    for (const tid of this.tids()) this.start.set(tid, threadCpuSeconds(tid));
+    this.timer = setInterval(() => this.sample(), 500);
+    this.timer.unref();
+  }
+
+  private tids(): string[] {
+    try {
+      return readdirSync('/proc/self/task');
+    } catch {
+      return [];
+    }
+  }
+
+  private sample(): void {
+    for (const tid of this.tids()) {
+      const cpu = threadCpuSeconds(tid);
+      if (cpu > 0) this.last.set(tid, cpu);
+      if (!this.names.has(tid)) this.names.set(tid, threadName(tid));
+    }
+  }
+
+  /** Threads that used at least 0.5 s, busiest first: `tid seconds`. */
+  stop(): string {
+    this.sample();
+    clearInterval(this.timer);
+    const used = [...this.last].map(([tid, cpu]) => [tid, cpu - (this.start.get(tid) ?? 0)] as const);
+    return used
+      .filter(([, cpu]) => cpu >= 0.5)
+      .sort((a, b) => b[1] - a[1])
+      .map(([tid, cpu]) => `${tid === String(process.pid) ? 'main' : `${this.names.get(tid) ?? '?'}#${tid}`} ${cpu.toFixed(1)}`)
+      .join(', ');
   }
 }
 
@@ -74,10 +132,12 @@ async function main(): Promise<void> {
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const mainBefore = mainThreadCpuSeconds();
+    const sampler = new ThreadSampler();
     const summary = await ingestSource(ctx.database, corpus.path, { http: ctx.http, batchSize, makeProgress: undefined, log });
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
-    return { summary, seconds, rate: papers / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, mainCpuSeconds: mainThreadCpuSeconds() - mainBefore };
+    const threads = sampler.stop();
+    return { summary, seconds, rate: papers / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, mainCpuSeconds: mainThreadCpuSeconds() - mainBefore, threads };
   };
   const loadBefore = loadavg()[0]!;
   try {
@@ -115,6 +175,7 @@ async function main(): Promise<void> {
     row('total time (ingest)', `${first.seconds.toFixed(1)} s`);
     row('rate', `${int(first.rate)} papers/s (${mb(corpusBytes / first.seconds)}/s)`);
     row('CPU time', cpuLine(first));
+    row('CPU s per thread', first.threads);
     row('database size', `${mb(dbBytes + walBytes)} (db ${mb(dbBytes)} + wal ${mb(walBytes)}, after wal_checkpoint(TRUNCATE))`);
     row('peak RSS after pass 1', mb(rssAfterFirst));
     process.stdout.write('pass 2: same file again\n');
@@ -122,6 +183,7 @@ async function main(): Promise<void> {
     row('total time (ingest)', `${second.seconds.toFixed(1)} s`);
     row('rate', `${int(second.rate)} papers/s`);
     row('CPU time', cpuLine(second));
+    row('CPU s per thread', second.threads);
     process.stdout.write('verdict\n');
     row(`rate >= ${int(GOAL_RATE)}/s`, `${rateOk ? 'PASS' : 'FAIL'} (${int(first.rate)} papers/s, end to end incl. FTS5)`);
     row('peak RSS < 1 GB', `${rssOk ? 'PASS' : 'FAIL'} (${mb(peakRss)})`);
@@ -153,7 +215,8 @@ async function main(): Promise<void> {
 function bulkLine(s: IngestSummary): string {
   const b = s.bulkLoad;
   if (!b) return 'per batch';
-  return b.builtAside ? `built on the side, moved in; ${int(b.caughtUp)} caught up` : `${int(b.caughtUp)} caught up at the end${b.reason ? ` (${b.reason})` : ''}`;
+  const how = b.builtAside ? `built on the side, moved in; ${int(b.caughtUp)} caught up` : `${int(b.caughtUp)} caught up at the end${b.reason ? ` (${b.reason})` : ''}`;
+  return `${how}; ${b.finishSeconds.toFixed(1)} s after the last batch`;
 }
 
 function cpuLine(pass: Pass): string {
@@ -171,6 +234,7 @@ function passJson(pass: Pass) {
     papersPerSecond: Math.round(pass.rate),
     cpuSeconds: round(pass.cpuSeconds),
     mainCpuSeconds: round(pass.mainCpuSeconds),
+    threads: pass.threads,
   };
 }
 

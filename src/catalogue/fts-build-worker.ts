@@ -23,13 +23,21 @@ export interface FtsBuildJob {
   scratchPath: string;
 }
 
-/** An index entry to add, or one to replace (old values first, as FTS5's 'delete' needs them). */
-export type FtsOp = [op: 'add', seq: number, ...values: FullTextValues] | [op: 'replace', seq: number, before: FullTextValues, after: FullTextValues];
+/**
+ * Committed papers `fromSeq..toSeq` to index, read here from the catalogue
+ * (cheaper than copying their text between threads), or an entry to replace
+ * (old values first, as FTS5's 'delete' needs them; the caller makes sure the
+ * paper was read here before its new values committed).
+ */
+export type FtsOp = [op: 'add', fromSeq: number, toSeq: number] | [op: 'replace', seq: number, before: FullTextValues, after: FullTextValues];
 
 export type FtsBuildRequest = { type: 'ops'; ops: FtsOp[] } | { type: 'finish'; owner: number; fromSeq: number };
 export type FtsBuildReply = { type: 'ack' } | { type: 'finished'; copied: boolean; reason?: string };
 
 const SHADOW_TABLES = ['data', 'idx', 'docsize'] as const;
+
+// Bytes of pending terms FTS5 holds before writing a segment (the catalogue's is 16 MB, migration 007).
+const BUILD_HASHSIZE = 64n * 1024n * 1024n;
 
 function openScratch(job: FtsBuildJob): SQLite.Database {
   const main = new SQLite(job.mainPath, { readonly: true });
@@ -45,6 +53,9 @@ function openScratch(job: FtsBuildJob): SQLite.Database {
   scratch.exec(definition);
   const configure = scratch.prepare('INSERT INTO papers_fts (papers_fts, rank) VALUES (?, ?)');
   for (const { k, v } of settings) configure.run(k, v);
+  // The scratch index only ever takes inserts in one transaction: bigger
+  // in-memory term lists mean fewer, larger segments and less merging.
+  configure.run('hashsize', BUILD_HASHSIZE);
   return scratch;
 }
 
@@ -81,6 +92,9 @@ function run(job: FtsBuildJob): void {
   const port = parentPort!;
   const scratch = openScratch(job);
   const add = scratch.prepare('INSERT INTO papers_fts (rowid, title, abstract, authors, search_tags) VALUES (?, ?, ?, ?, ?)');
+  // Short read transactions on the catalogue (WAL): each sees every batch committed so far.
+  const catalogue = new SQLite(job.mainPath, { readonly: true });
+  const addedRows = catalogue.prepare('SELECT seq, title, abstract, authors, search_tags FROM papers WHERE seq BETWEEN ? AND ?').raw(true);
   const remove = scratch.prepare("INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors, search_tags) VALUES ('delete', ?, ?, ?, ?, ?)");
   // One long transaction: the file is thrown away on failure, and FTS5 then
   // writes a segment only each time its pending terms pass `hashsize`.
@@ -89,8 +103,9 @@ function run(job: FtsBuildJob): void {
     try {
       if (request.type === 'ops') {
         for (const op of request.ops) {
-          if (op[0] === 'add') add.run(op[1], op[2], op[3], op[4], op[5]);
-          else {
+          if (op[0] === 'add') {
+            for (const row of addedRows.all(op[1], op[2]) as unknown[][]) add.run(row);
+          } else {
             remove.run(op[1], ...op[2]);
             add.run(op[1], ...op[3]);
           }
@@ -98,12 +113,14 @@ function run(job: FtsBuildJob): void {
         port.postMessage({ type: 'ack' } satisfies FtsBuildReply);
         return;
       }
+      catalogue.close();
       scratch.exec('COMMIT');
       scratch.close();
       const reply = moveIntoCatalogue(job, request.owner, request.fromSeq);
       port.postMessage(reply);
       port.close();
     } catch (error) {
+      if (catalogue.open) catalogue.close();
       if (scratch.open) scratch.close();
       rmSync(job.scratchPath, { force: true });
       port.postMessage({ type: 'finished', copied: false, reason: error instanceof Error ? error.message : String(error) } satisfies FtsBuildReply);
