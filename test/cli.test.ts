@@ -39,6 +39,26 @@ describe.each(DIALECTS)('paperboy CLI on $name', (each) => {
     expect(second.stdout).toMatch(/0 new, 0 updated, 273 unchanged, 0 rejected/);
   });
 
+  it('rebuilds the search index, after which search answers from it', async () => {
+    expect((await runCli(['ingest', 'assets/demo-corpus.txt', '--db', db])).code).toBe(0);
+    const rebuilt = await runCli(['index', 'rebuild', '--db', db]);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toMatch(/search index rebuilt in [\d.]+ s: vocabulary \d+ words; semantic model .+ 273 papers embedded/);
+    if (dialect.name === 'sqlite') {
+      const handle = await openDatabase(db);
+      try {
+        const sqlite = handle.sqlite!;
+        expect(sqlite.prepare('SELECT count(*) FROM papers_fts_title_docsize').pluck().get()).toBe(273);
+        // Merged into one segment.
+        expect(sqlite.prepare('SELECT count(DISTINCT segid) FROM papers_fts_idx').pluck().get()).toBe(1);
+      } finally {
+        await handle.close();
+      }
+    }
+    const found = await runCli(['search', 'speculativ decodng', '--json', '--db', db]);
+    expect(JSON.parse(found.stdout).results[0].title).toMatch(/speculative decoding/i);
+  });
+
   it('reads standard input with -, and honours DATABASE_URL', async () => {
     const input = readFileSync(FIXTURE('kaggle_arxiv_snapshot/wanng-ide_snapshot_lines1-5.jsonl'));
     const result = await runCli(['ingest', '-'], { stdin: input, env: { DATABASE_URL: db } });

@@ -6,7 +6,7 @@ export function registerIndex(program: Command): void {
   const index = program.command('index').description('Search index maintenance');
   index
     .command('rebuild')
-    .description('Rebuild the spelling vocabulary and retrain the semantic model on the whole catalogue (a running server picks it up)')
+    .description('Rebuild the spelling vocabulary, the keyword index’s derived parts (SQLite: title index, merged full-text index) and retrain the semantic model on the whole catalogue (a running server picks it up)')
     .option('--db <url>', 'database (SQLite path or postgres:// URL); overrides DATABASE_URL')
     .action(async (opts: CommonOptions) => {
       await withContext(opts, async (ctx) => {
