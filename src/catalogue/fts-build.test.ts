@@ -49,7 +49,14 @@ function integrityCheck(): void {
   sqlite().exec(`INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)`);
 }
 
+const countRows = (table: string) => sqlite().prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 const indexedRows = () => sqlite().prepare('SELECT count(*) FROM papers_fts_docsize').pluck().get() as number;
+
+
+const lookupIndexes = () =>
+  sqlite().prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name IN ('papers_doi', 'papers_title_key') ORDER BY name").pluck().all() as string[];
+/** A record without an arXiv id, matched by DOI or title only (as a seed or Hugging Face line is). */
+const unidentified = (title: string, doi?: string): PaperRecord => ({ source: 'seed', title, ...(doi ? { doi } : {}), authors: ['Ada Lovelace'] });
 
 describe('FullTextBulkLoad', () => {
   it('builds the index of an empty catalogue on the side and moves it in when finished', async () => {
@@ -133,5 +140,44 @@ describe('FullTextBulkLoad', () => {
     expect(matches('transformers')).toHaveLength(5);
     expect(await bulk.finish()).toMatchObject({ builtAside: false, caughtUp: 0, reason: 'the pending range changed hands' });
     integrityCheck();
+  });
+  it('drops the DOI and title-key indexes of an empty catalogue while it loads, matching by its own keys meanwhile', async () => {
+    const bulk = FullTextBulkLoad.start(ctx.database)!;
+    expect(lookupIndexes()).toEqual([]);
+    await applyBatch([unidentified('Sparse Transformers for Long Sequences', '10.1000/sparse'), unidentified('Dense Retrievers at Scale')], bulk);
+    // Later batches find those papers by DOI and by title, as the indexes would.
+    await applyBatch([unidentified('Sparse transformers for long sequences (extended)', '10.1000/sparse'), unidentified('Dense retrievers at scale')], bulk);
+    expect(countRows('papers')).toBe(2);
+    expect(await bulk.finish()).toMatchObject({ builtAside: true });
+    expect(lookupIndexes()).toEqual(['papers_doi', 'papers_title_key']);
+    integrityCheck();
+  });
+
+  it('creates the lookup indexes again as soon as another writer adds papers, and still finds theirs', async () => {
+    const bulk = FullTextBulkLoad.start(ctx.database)!;
+    await applyBatch([unidentified('Sparse Transformers for Long Sequences', '10.1000/sparse')], bulk);
+    await applyBatch([unidentified('Graph Networks for Molecules', '10.1000/graph')]);
+    await applyBatch([unidentified('Graph networks for molecules'), unidentified('Another title entirely', '10.1000/sparse')], bulk);
+    expect(lookupIndexes()).toEqual(['papers_doi', 'papers_title_key']);
+    expect(countRows('papers')).toBe(2);
+    await bulk.finish();
+    integrityCheck();
+  });
+
+  it('a load that dies without its lookup indexes gets them back on the next start', async () => {
+    const bulk = FullTextBulkLoad.start(ctx.database)!;
+    await applyBatch([unidentified('Sparse Transformers for Long Sequences', '10.1000/sparse')], bulk);
+    await (bulk as unknown as { builder: { stop(): Promise<unknown> } }).builder.stop();
+    expect(lookupIndexes()).toEqual([]);
+    repairFullTextIndex(ctx.database);
+    expect(lookupIndexes()).toEqual(['papers_doi', 'papers_title_key']);
+    expect(matches('sparse')).toHaveLength(1);
+  });
+
+  it('keeps the lookup indexes when loading into a catalogue that is not empty', async () => {
+    await applyBatch([record(1, 'Sparse Transformers')]);
+    const bulk = FullTextBulkLoad.start(ctx.database)!;
+    expect(lookupIndexes()).toEqual(['papers_doi', 'papers_title_key']);
+    await bulk.finish();
   });
 });

@@ -22,6 +22,8 @@ import type SQLite from 'better-sqlite3';
 import { workerScript } from '../config/worker-script.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { FtsBuildJob, FtsBuildReply, FtsBuildRequest, FtsOp } from './fts-build-worker.js';
+import { KeyHashTable } from './key-hash-table.js';
+import { dropLookupIndexes, ensureLookupIndexes, keyChangesFlagged } from './sqlite-lookup-indexes.js';
 import { catchUpFullText, markPending, pendingRange, scratchPathFor, unmarkTransaction, type FullTextValues, type PendingRange } from './sqlite-fts-pending.js';
 
 // Batches handed to the worker and not yet indexed there: bounds the memory a
@@ -110,6 +112,8 @@ export class FullTextBulkLoad {
   private firstFromSeq?: number;
   private ops: FtsOp[] = [];
   private readonly autocheckpoint: number;
+  /** DOIs and title keys of every stored paper while the lookup indexes are dropped (see ownKeys()). */
+  private keys?: KeyHashTable;
 
   private constructor(
     private readonly sqlite: SQLite.Database,
@@ -123,10 +127,44 @@ export class FullTextBulkLoad {
   static start(handle: DatabaseHandle): FullTextBulkLoad | undefined {
     const sqlite = handle.sqlite;
     if (handle.dialect !== 'sqlite' || !sqlite || sqlite.memory) return undefined;
-    const empty = !sqlite.prepare('SELECT 1 FROM papers LIMIT 1').get() && !pendingRange(sqlite);
     const load = new FullTextBulkLoad(sqlite, undefined);
-    if (empty) load.builder = new FtsBuilder({ mainPath: sqlite.name, scratchPath: scratchPathFor(sqlite, load.owner) });
+    const empty = sqlite.transaction(() => {
+      if (sqlite.prepare('SELECT 1 FROM papers LIMIT 1').get() || pendingRange(sqlite)) return false;
+      // Without migration 011's trigger (a database migrated past 11 before it existed) the indexes stay.
+      if (keyChangesFlagged(sqlite)) dropLookupIndexes(sqlite);
+      return true;
+    });
+    if (empty.immediate()) {
+      load.builder = new FtsBuilder({ mainPath: sqlite.name, scratchPath: scratchPathFor(sqlite, load.owner) });
+      if (keyChangesFlagged(sqlite)) load.keys = new KeyHashTable();
+    }
     return load;
+  }
+
+  /**
+   * Inside a write transaction, at the start of a batch: while the catalogue
+   * holds only this load's papers, the table of their DOIs and title keys
+   * (which the writer keeps up to date) stands in for the dropped indexes.
+   * Once anyone else has written papers (or taken the pending range), the
+   * indexes are created again, here, and lookups go back to them.
+   */
+  /** The table to add written papers' keys to (checked once per batch by ownKeys()). */
+  get keyTable(): KeyHashTable | undefined {
+    return this.keys;
+  }
+
+  ownKeys(): KeyHashTable | undefined {
+    if (!this.keys) return undefined;
+    const range = pendingRange(this.sqlite);
+    const alone =
+      this.firstFromSeq === undefined
+        ? !range && !this.sqlite.prepare('SELECT 1 FROM papers LIMIT 1').get()
+        : range !== undefined && range.owner === this.owner && range.fromSeq === this.firstFromSeq && !range.externalWrites;
+    if (!alone) {
+      ensureLookupIndexes(this.sqlite);
+      this.keys = undefined;
+    }
+    return this.keys;
   }
 
   /** Inside a write transaction, before this load writes papers: the marker, and this transaction marked as ours. */
@@ -187,8 +225,12 @@ export class FullTextBulkLoad {
     const started = performance.now();
     let builtAside = false;
     let reason: string | undefined;
-    if (this.builder) {
-      const reply = this.firstFromSeq === undefined ? await this.builder.stop() : await this.builder.finish(this.owner, this.firstFromSeq);
+    // The builder indexes its last batches while this thread builds the lookup indexes.
+    const building = this.builder && (this.firstFromSeq === undefined ? this.builder.stop() : this.builder.finish(this.owner, this.firstFromSeq));
+    this.keys = undefined;
+    ensureLookupIndexes(this.sqlite);
+    if (building) {
+      const reply = await building;
       builtAside = reply.copied;
       reason = reply.reason;
       this.builder = undefined;

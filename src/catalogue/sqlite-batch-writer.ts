@@ -18,6 +18,7 @@ import type SQLite from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import type { PapersTable } from '../db/schema.js';
 import type { FullTextBulkLoad } from './fts-build.js';
+import type { KeyHashTable } from './key-hash-table.js';
 import type { BatchWriter, MatchKeys, StoredPaper } from './paper-store.js';
 import type { FullTextValues } from './sqlite-fts-pending.js';
 import { paperToRow, rowToPaper, type PaperRow } from './paper-row.js';
@@ -46,6 +47,7 @@ interface Statements {
   byArxivId: SQLite.Statement;
   byDoi: SQLite.Statement;
   byTitleKey: SQLite.Statement;
+  bySeq: SQLite.Statement;
 }
 
 const statementsByConnection = new WeakMap<SQLite.Database, Statements>();
@@ -64,6 +66,7 @@ function prepare(sqlite: SQLite.Database): Statements {
     byArxivId: byColumn('arxiv_id'),
     byDoi: byColumn('doi'),
     byTitleKey: byColumn('title_key'),
+    bySeq: byColumn('seq'),
   };
 }
 
@@ -77,6 +80,10 @@ function statementsFor(sqlite: SQLite.Database): Statements {
 }
 
 type Row = ReturnType<typeof paperToRow>;
+
+// A bulk load's key table holds both kinds of key: a prefix tells them apart.
+const DOI_KEY = 'd:';
+const TITLE_KEY = 't:';
 const fullTextValues = (row: Row): FullTextValues => [row.title, row.abstract ?? null, row.authors, row.search_tags ?? ''];
 
 export class SqliteBatchWriter implements BatchWriter {
@@ -91,18 +98,39 @@ export class SqliteBatchWriter implements BatchWriter {
 
   async findByKeys(keys: MatchKeys): Promise<StoredPaper[]> {
     const found = new Map<number, StoredPaper>();
-    const lookups: Array<[SQLite.Statement, string[]]> = [
-      [this.statements.byArxivId, keys.arxivIds],
-      [this.statements.byDoi, keys.dois],
-      [this.statements.byTitleKey, keys.titleKeys],
-    ];
+    const add = (rows: PaperRow[]) => {
+      for (const row of rows) if (!found.has(row.seq)) found.set(row.seq, { seq: row.seq, paper: rowToPaper(row) });
+    };
+    const ownKeys = this.bulk?.ownKeys();
+    const lookups: Array<[SQLite.Statement, string[]]> = [[this.statements.byArxivId, keys.arxivIds]];
+    if (ownKeys) add(this.findByOwnKeys(ownKeys, keys));
+    else lookups.push([this.statements.byDoi, keys.dois], [this.statements.byTitleKey, keys.titleKeys]);
     for (const [statement, values] of lookups) {
-      if (values.length === 0) continue;
-      for (const row of statement.all(JSON.stringify(values)) as PaperRow[]) {
-        if (!found.has(row.seq)) found.set(row.seq, { seq: row.seq, paper: rowToPaper(row) });
-      }
+      if (values.length > 0) add(statement.all(JSON.stringify(values)) as PaperRow[]);
     }
     return [...found.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The rows with one of the DOIs or title keys, found through a bulk load's table instead of the (dropped) indexes. */
+  private findByOwnKeys(table: KeyHashTable, keys: MatchKeys): PaperRow[] {
+    const seqs = new Set<number>();
+    for (const doi of keys.dois) table.candidates(DOI_KEY + doi, seqs);
+    for (const key of keys.titleKeys) table.candidates(TITLE_KEY + key, seqs);
+    if (seqs.size === 0) return [];
+    const dois = new Set(keys.dois);
+    const titleKeys = new Set(keys.titleKeys);
+    // Hashes collide: only the rows that really carry one of the keys.
+    return (this.statements.bySeq.all(JSON.stringify([...seqs])) as PaperRow[]).filter(
+      (row) => (row.doi !== null && dois.has(row.doi)) || titleKeys.has(row.title_key),
+    );
+  }
+
+  /** Keeps a bulk load's key table complete: every stored paper's DOI and title key. */
+  private recordKeys(seq: number, row: Row): void {
+    const table = this.bulk?.keyTable;
+    if (!table) return;
+    if (row.doi) table.add(DOI_KEY + row.doi, seq);
+    table.add(TITLE_KEY + row.title_key, seq);
   }
 
   async insertPapers(papers: Paper[]): Promise<Map<string, number>> {
@@ -121,6 +149,7 @@ export class SqliteBatchWriter implements BatchWriter {
     this.bulk?.beginWrite();
     // The update trigger keeps the index in step below the pending range.
     this.statements.updatePaper.run({ ...row, seq });
+    this.recordKeys(seq, row);
     if (!this.bulk) return;
     const [old, now] = [fullTextValues(paperToRow(before)), fullTextValues(row)];
     if (old.some((value, i) => value !== now[i])) this.bulk.replaced(seq, old, now);
@@ -150,6 +179,7 @@ export class SqliteBatchWriter implements BatchWriter {
     bulk.beginWrite();
     const seqs = this.insertRows(rows);
     bulk.added(seqs);
+    rows.forEach((row, i) => this.recordKeys(seqs[i]!, row));
     return seqs;
   }
 }

@@ -8,6 +8,7 @@
 import { rmSync } from 'node:fs';
 import type SQLite from 'better-sqlite3';
 import type { DatabaseHandle } from '../db/connection.js';
+import { ensureLookupIndexes } from './sqlite-lookup-indexes.js';
 
 export interface PendingRange {
   fromSeq: number;
@@ -78,9 +79,11 @@ export function scratchPathFor(sqlite: SQLite.Database, owner: number): string {
   return `${sqlite.name}.fts-build-${owner}`;
 }
 
-/** Indexes what a bulk load that died left pending; a no-op on PostgreSQL and when nothing is pending. */
+/** Repairs what a bulk load that died left behind: papers pending indexing, missing lookup indexes. A no-op on PostgreSQL. */
 export function repairFullTextIndex(handle: DatabaseHandle): number {
   if (handle.dialect !== 'sqlite' || !handle.sqlite) return 0;
+  // A bulk load drops these while it runs (sqlite-lookup-indexes.ts).
+  ensureLookupIndexes(handle.sqlite);
   const range = pendingRange(handle.sqlite);
   if (!range) return 0;
   const indexed = catchUpFullText(handle.sqlite);

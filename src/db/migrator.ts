@@ -15,6 +15,7 @@ import { ftsBulkWritesMigration } from './migrations/007-fts-bulk-writes.js';
 import { ftsPendingRangeMigration } from './migrations/008-fts-pending-range.js';
 import { sharedStateMigration } from './migrations/009-shared-state.js';
 import { postgresSearchColumnsMigration } from './migrations/010-postgres-search-columns.js';
+import { bulkLoadKeysMigration } from './migrations/011-bulk-load-keys.js';
 import { titleIndexMigration } from './migrations/012-title-index.js';
 
 export interface Migration {
@@ -23,7 +24,7 @@ export interface Migration {
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration, accountsMigration, trendingMigration, subscriptionsMigration, digestMigration, ftsBulkWritesMigration, ftsPendingRangeMigration, sharedStateMigration, postgresSearchColumnsMigration, titleIndexMigration];
+export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration, accountsMigration, trendingMigration, subscriptionsMigration, digestMigration, ftsBulkWritesMigration, ftsPendingRangeMigration, sharedStateMigration, postgresSearchColumnsMigration, bulkLoadKeysMigration, titleIndexMigration];
 
 export class DatabaseTooNewError extends Error {
   constructor(dbVersion: number, codeVersion: number, location: string) {
