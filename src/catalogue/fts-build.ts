@@ -227,13 +227,17 @@ export class FullTextBulkLoad {
     let reason: string | undefined;
     // The builder indexes its last batches while this thread builds the lookup indexes.
     const building = this.builder && (this.firstFromSeq === undefined ? this.builder.stop() : this.builder.finish(this.owner, this.firstFromSeq));
-    this.keys = undefined;
-    ensureLookupIndexes(this.sqlite);
-    if (building) {
-      const reply = await building;
-      builtAside = reply.copied;
-      reason = reply.reason;
-      this.builder = undefined;
+    try {
+      this.keys = undefined;
+      ensureLookupIndexes(this.sqlite);
+    } finally {
+      // (Should that fail, the next start or ingest creates them: repairFullTextIndex.)
+      if (building) {
+        const reply = await building;
+        builtAside = reply.copied;
+        reason = reply.reason;
+        this.builder = undefined;
+      }
     }
     this.sqlite.pragma(`wal_autocheckpoint = ${this.autocheckpoint}`);
     // Whoever's marker it is, the papers this load committed may be in it.

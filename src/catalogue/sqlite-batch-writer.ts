@@ -9,7 +9,9 @@
  * In a bulk load (fts-build.ts) it writes papers unindexed, in the pending
  * range, and reports their index entries to the load instead. Outside one,
  * while some load's range is pending, its new papers fall in that range and
- * are left to it too.
+ * are left to it too. While a bulk load into an empty catalogue has the DOI
+ * and title-key indexes dropped, lookups by those keys go through the load's
+ * key table, which this writer fills with every paper it writes.
  *
  * It runs on the same connection as the caller's Kysely transaction, so its
  * writes commit or roll back with the rest of the batch.
