@@ -9,6 +9,7 @@
 import type Database from 'better-sqlite3';
 import { compileFtsMatch, residualDateBounds, type CompileOptions } from '../query/fts-match.js';
 import type { SearchQuery } from '../query/search-query.js';
+import { FtsScanner } from './fts-scanner.js';
 import { rebuildTitleIndex, updateTitleIndex } from './sqlite-title-index.js';
 import { keywordSearch, type CandidateRow, type KeywordResult, type KeywordSearchOptions, type MatchIndex } from './keyword-passes.js';
 
@@ -28,7 +29,15 @@ function titleIndexCanAnswer(query: SearchQuery, opts: CompileOptions): boolean 
 export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly sqlite: Database.Database) {}
+  private readonly scanner: FtsScanner;
+
+  /** `useWorker: false` keeps every scan on this connection (see fts-scanner.ts). */
+  constructor(
+    private readonly sqlite: Database.Database,
+    options: { useWorker?: boolean } = {},
+  ) {
+    this.scanner = new FtsScanner(sqlite, options);
+  }
 
   private prepare(sqlText: string): Database.Statement {
     let statement = this.statements.get(sqlText);
@@ -52,11 +61,10 @@ export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
     return { expression, table: titleIndexCanAnswer(query, opts) ? 'papers_fts_title' : 'papers_fts' };
   }
 
-  matchingSeqs(match: FtsMatch, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] {
+  matchingSeqs(match: FtsMatch, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] | Promise<number[]> {
     const clause = this.matchClause(match, query);
     const sqlText = `SELECT f.rowid AS seq ${clause.sql} ${order === 'recent' ? 'ORDER BY f.rowid DESC' : ''} LIMIT @limit`;
-    const rows = this.prepare(sqlText).all({ ...clause.params, limit }) as Array<{ seq: number }>;
-    return rows.map((r) => r.seq);
+    return this.scanner.scan(sqlText, { ...clause.params, limit });
   }
 
   count(match: FtsMatch, query: SearchQuery, cap: number): number {
@@ -78,6 +86,10 @@ export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
 
   async refresh(): Promise<void> {
     await updateTitleIndex(this.sqlite);
+  }
+
+  async close(): Promise<void> {
+    await this.scanner.close();
   }
 
   /**
