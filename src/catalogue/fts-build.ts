@@ -141,6 +141,11 @@ export class FullTextBulkLoad {
     return load;
   }
 
+  /** The table to add written papers' keys to (checked once per batch by ownKeys()). */
+  get keyTable(): KeyHashTable | undefined {
+    return this.keys;
+  }
+
   /**
    * Inside a write transaction, at the start of a batch: while the catalogue
    * holds only this load's papers, the table of their DOIs and title keys
@@ -148,11 +153,6 @@ export class FullTextBulkLoad {
    * Once anyone else has written papers (or taken the pending range), the
    * indexes are created again, here, and lookups go back to them.
    */
-  /** The table to add written papers' keys to (checked once per batch by ownKeys()). */
-  get keyTable(): KeyHashTable | undefined {
-    return this.keys;
-  }
-
   ownKeys(): KeyHashTable | undefined {
     if (!this.keys) return undefined;
     const range = pendingRange(this.sqlite);
