@@ -2,11 +2,12 @@
  * Keyword search on SQLite FTS5 (the dialect-specific half of search): FTS5
  * finds the matching papers, keyword-passes.ts ranks them (and says why FTS5's
  * bm25() is not used). Title-only matches go to the small title index
- * (migration 012) when it can answer them alone: no author filter (authors
- * are not in it) and no excluded words (an exclusion applies to the whole
- * paper, which only `papers_fts` holds).
+ * (migration 012) unless the query filters by author (authors are not in it);
+ * excluded words, which apply to the whole paper, are then checked on the
+ * text of its hits.
  */
 import type Database from 'better-sqlite3';
+import { excludedStems, mentionsExcluded, type ExcludedStems } from '../query/excluded-words.js';
 import { compileFtsMatch, residualDateBounds, type CompileOptions } from '../query/fts-match.js';
 import type { SearchQuery } from '../query/search-query.js';
 import { FtsScanner } from './fts-scanner.js';
@@ -19,11 +20,17 @@ export type { KeywordHit, KeywordResult, KeywordSearchOptions } from './keyword-
 export interface FtsMatch {
   expression: string;
   table: 'papers_fts' | 'papers_fts_title';
+  /** Excluded terms the index cannot check (they apply to the whole paper): checked on each hit's text. */
+  excluded?: ExcludedStems;
 }
+
+// Title-index hits read per excluded-word check, as a multiple of the window: the hits that
+// mention an excluded word are dropped, and the window is filled from the rest.
+const EXCLUSION_HEADROOM = 1.5;
 
 function titleIndexCanAnswer(query: SearchQuery, opts: CompileOptions): boolean {
   const titleOnly = opts.columns !== undefined && opts.columns.length === 1 && opts.columns[0] === 'title';
-  return titleOnly && query.filters.authors.length === 0 && !query.terms.some((t) => t.negated);
+  return titleOnly && query.filters.authors.length === 0;
 }
 
 export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
@@ -56,15 +63,28 @@ export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
   }
 
   compile(query: SearchQuery, opts: CompileOptions): FtsMatch | undefined {
-    const expression = compileFtsMatch(query, opts);
+    if (!titleIndexCanAnswer(query, opts)) {
+      const expression = compileFtsMatch(query, opts);
+      return expression === null ? undefined : { expression, table: 'papers_fts' };
+    }
+    // The title index holds titles and tags only: excluded words are checked on the hits' text.
+    const excluded = excludedStems(query);
+    const expression = compileFtsMatch({ ...query, terms: query.terms.filter((t) => !t.negated) }, opts);
     if (expression === null) return undefined;
-    return { expression, table: titleIndexCanAnswer(query, opts) ? 'papers_fts_title' : 'papers_fts' };
+    return { expression, table: 'papers_fts_title', ...(excluded.length > 0 ? { excluded } : {}) };
   }
 
-  matchingSeqs(match: FtsMatch, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] | Promise<number[]> {
+  async matchingSeqs(match: FtsMatch, query: SearchQuery, order: 'any' | 'recent', limit: number): Promise<number[]> {
     const clause = this.matchClause(match, query);
     const sqlText = `SELECT f.rowid AS seq ${clause.sql} ${order === 'recent' ? 'ORDER BY f.rowid DESC' : ''} LIMIT @limit`;
-    return this.scanner.scan(sqlText, { ...clause.params, limit });
+    if (!match.excluded) return this.scanner.scan(sqlText, { ...clause.params, limit });
+    const hits = await this.scanner.scan(sqlText, { ...clause.params, limit: Math.ceil(limit * EXCLUSION_HEADROOM) });
+    const excluded = match.excluded;
+    const texts = new Map(this.fetchTexts(hits, true).map((row) => [row.seq, row]));
+    return hits.filter((seq) => {
+      const row = texts.get(seq);
+      return row !== undefined && !mentionsExcluded([row.title, row.abstract, row.authors], excluded);
+    }).slice(0, limit);
   }
 
   count(match: FtsMatch, query: SearchQuery, cap: number): number {
