@@ -36,8 +36,27 @@ export function mentionsExcluded(texts: ReadonlyArray<string | null>, excluded: 
     const folded = foldCase(text);
     const candidates = excluded.filter((phrase) => phrase.every((s) => folded.includes(stemPrefix(s))));
     if (candidates.length === 0) continue;
+    // A single word is looked for where its prefix occurs; only phrases need the whole text's stems.
+    if (candidates.some((phrase) => phrase.length === 1 && wordAtPrefixHasStem(folded, phrase[0]!))) return true;
+    const phrases = candidates.filter((phrase) => phrase.length > 1);
+    if (phrases.length === 0) continue;
     const stems = tokenize(folded).map(stem);
-    for (const phrase of candidates) if (containsRun(stems, phrase)) return true;
+    for (const phrase of phrases) if (containsRun(stems, phrase)) return true;
+  }
+  return false;
+}
+
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+
+/** Whether a word of the (folded) text that contains the stem's prefix has that stem. */
+function wordAtPrefixHasStem(folded: string, stemmed: string): boolean {
+  const prefix = stemPrefix(stemmed);
+  for (let at = folded.indexOf(prefix); at >= 0; at = folded.indexOf(prefix, at + 1)) {
+    let start = at;
+    while (start > 0 && WORD_CHARACTER.test(folded[start - 1]!)) start--;
+    let end = at + prefix.length;
+    while (end < folded.length && WORD_CHARACTER.test(folded[end]!)) end++;
+    if (stem(folded.slice(start, end)) === stemmed) return true;
   }
   return false;
 }
