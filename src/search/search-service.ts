@@ -138,7 +138,6 @@ export class SearchService {
   }
 
   async close(): Promise<void> {
-    await this.keyword.close();
     await this.deps.semantic?.close();
   }
 
@@ -214,23 +213,19 @@ export class SearchService {
     const papers = new Map<number, CandidatePaper>();
     let total = 0;
     let totalIsLowerBound = false;
-    const useSemantic = mode !== 'keyword' && sort !== 'newest';
-    const text = this.semanticText(query, expansions);
-    // Both at once: the keyword engine's scans may run beside this thread (SQLite's scan worker)
-    // while the semantic index is searched here.
-    const [keyword, neighbours] = await Promise.all([
-      mode !== 'semantic' ? this.keywordRanking(query, expansions, depth) : undefined,
-      useSemantic ? this.semanticNeighbours(query, text, depth, papers) : [],
-    ]);
-    if (keyword) {
+    if (mode !== 'semantic') {
+      const keyword = await this.keywordRanking(query, expansions, depth);
       input.keyword = { hits: keyword.hits, strictCount: Math.min(keyword.strictTotal, keyword.hits.length) };
       total = keyword.total;
       totalIsLowerBound = keyword.totalCapped;
     }
-    input.neighbours = neighbours;
-    if (useSemantic && input.keyword && this.deps.semantic?.ready) {
-      input.similarity = this.deps.semantic.similarities(text, input.keyword.hits.map((h) => h.seq));
-      input.titleMatches = await this.titleMatches(query, expansions, input.keyword, papers);
+    if (mode !== 'keyword' && sort !== 'newest') {
+      const text = this.semanticText(query, expansions);
+      input.neighbours = await this.semanticNeighbours(query, text, depth, papers);
+      if (input.keyword && this.deps.semantic?.ready) {
+        input.similarity = this.deps.semantic.similarities(text, input.keyword.hits.map((h) => h.seq));
+        input.titleMatches = await this.titleMatches(query, expansions, input.keyword, papers);
+      }
     }
 
     const fused = fuseScores(input);

@@ -15,8 +15,6 @@ export interface KeywordEngine {
   refresh(): Promise<void>;
   /** Builds the derived indexes again from the whole catalogue (`paperboy index rebuild`). */
   rebuild(): Promise<void>;
-  /** Stops what the engine runs beside the main thread (SQLite's scan worker). */
-  close(): Promise<void>;
 }
 
 export function openKeywordEngine(database: DatabaseHandle): KeywordEngine {

@@ -74,6 +74,4 @@ export class PostgresKeywordSearch implements MatchIndex<Fragment> {
   async refresh(): Promise<void> {}
 
   async rebuild(): Promise<void> {}
-
-  async close(): Promise<void> {}
 }

@@ -10,7 +10,6 @@ import type Database from 'better-sqlite3';
 import { excludedStems, mentionsExcluded, type ExcludedStems } from '../query/excluded-words.js';
 import { compileFtsMatch, residualDateBounds, type CompileOptions } from '../query/fts-match.js';
 import type { SearchQuery } from '../query/search-query.js';
-import { FtsScanner } from './fts-scanner.js';
 import { rebuildTitleIndex, updateTitleIndex } from './sqlite-title-index.js';
 import { keywordSearch, type CandidateRow, type KeywordResult, type KeywordSearchOptions, type MatchIndex } from './keyword-passes.js';
 
@@ -36,15 +35,7 @@ function titleIndexCanAnswer(query: SearchQuery, opts: CompileOptions): boolean 
 export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
   private readonly statements = new Map<string, Database.Statement>();
 
-  private readonly scanner: FtsScanner;
-
-  /** `useWorker: false` keeps every scan on this connection (see fts-scanner.ts). */
-  constructor(
-    private readonly sqlite: Database.Database,
-    options: { useWorker?: boolean } = {},
-  ) {
-    this.scanner = new FtsScanner(sqlite, options);
-  }
+  constructor(private readonly sqlite: Database.Database) {}
 
   private prepare(sqlText: string): Database.Statement {
     let statement = this.statements.get(sqlText);
@@ -74,11 +65,12 @@ export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
     return { expression, table: 'papers_fts_title', ...(excluded.length > 0 ? { excluded } : {}) };
   }
 
-  async matchingSeqs(match: FtsMatch, query: SearchQuery, order: 'any' | 'recent', limit: number): Promise<number[]> {
+  matchingSeqs(match: FtsMatch, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] {
     const clause = this.matchClause(match, query);
     const sqlText = `SELECT f.rowid AS seq ${clause.sql} ${order === 'recent' ? 'ORDER BY f.rowid DESC' : ''} LIMIT @limit`;
-    if (!match.excluded) return this.scanner.scan(sqlText, { ...clause.params, limit });
-    const hits = await this.scanner.scan(sqlText, { ...clause.params, limit: Math.ceil(limit * EXCLUSION_HEADROOM) });
+    const scan = (rows: number) => this.prepare(sqlText).pluck().all({ ...clause.params, limit: rows }) as number[];
+    if (!match.excluded) return scan(limit);
+    const hits = scan(Math.ceil(limit * EXCLUSION_HEADROOM));
     const excluded = match.excluded;
     const texts = new Map(this.fetchTexts(hits, true).map((row) => [row.seq, row]));
     return hits.filter((seq) => {
@@ -106,10 +98,6 @@ export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
 
   async refresh(): Promise<void> {
     await updateTitleIndex(this.sqlite);
-  }
-
-  async close(): Promise<void> {
-    await this.scanner.close();
   }
 
   /**
