@@ -63,7 +63,7 @@ export interface SearchResultItem {
 export interface SearchResponse {
   query: string;
   total: number;
-  /** `total` is at least this many (counting stops past 1,000: keyword-passes.ts COUNT_CAP). */
+  /** `total` is at least this many (counting stops past 500: keyword-passes.ts COUNT_CAP). */
   totalIsLowerBound: boolean;
   results: SearchResultItem[];
   /** Words searched with alternatives: typo corrections and spelling variants. */

@@ -78,6 +78,16 @@ function emptyState(model: SearchPageModel): SafeHtml {
 </div>`;
 }
 
+// Search ranks at most this many candidates (page-routes.ts allows 50 pages of 20).
+const MAX_RESULTS = 1000;
+
+/** A total that is a lower bound ("more than 500") does not end the pages: a full page means there may be more. */
+function hasNextPage(response: SearchResponse, first: number): boolean {
+  const shown = first + response.results.length;
+  if (response.totalIsLowerBound) return response.results.length === SEARCH_PAGE_SIZE && shown < MAX_RESULTS;
+  return shown < Math.min(response.total, MAX_RESULTS);
+}
+
 function results(model: SearchPageModel, response: SearchResponse): SafeHtml {
   const first = (model.page - 1) * SEARCH_PAGE_SIZE;
   const count = response.totalIsLowerBound ? `More than ${response.total.toLocaleString('en-US')} papers` : plural(response.total, 'paper');
@@ -86,7 +96,7 @@ ${corrections(response)}
 ${response.warnings.map((w) => notice(w, 'warning'))}
 ${filterLinks(model)}
 ${response.results.length > 0 ? html`<ol class="cards">${response.results.map(resultItem)}</ol>` : response.total > 0 ? notice(html`No more results. <a href="${searchHref(model.q)}">Back to the first page</a>.`) : emptyState(model)}
-${pager({ page: model.page, pageSize: SEARCH_PAGE_SIZE, hasNext: first + response.results.length < Math.min(response.total, 1000), href: (p) => searchHref(model.q, p) })}`;
+${pager({ page: model.page, pageSize: SEARCH_PAGE_SIZE, hasNext: hasNextPage(response, first), href: (p) => searchHref(model.q, p) })}`;
 }
 
 export function renderSearchBody(model: SearchPageModel): SafeHtml {
