@@ -80,6 +80,8 @@ const RANK_WINDOW = 500;
 export const COUNT_CAP = RANK_WINDOW;
 /** Match sets up to this size are scored in full. */
 const FULL_SCORE_LIMIT = 300;
+/** Papers taken per tier by a widened pass at least (see keywordSearch). */
+const MIN_WIDENED_WINDOW = 100;
 // In the widened OR, words found in more than this share of papers are left out.
 const COMMON_WORD_SHARE = 0.05;
 
@@ -109,8 +111,11 @@ function ranked(rows: CandidateRow[], stems: QueryStems, opts: KeywordSearchOpti
   return hits.sort((a, b) => b.score - a.score || b.seq - a.seq);
 }
 
-/** One pass over a match, scored in full or within a window by the size of its match set. */
-async function pass<M>(index: MatchIndex<M>, query: SearchQuery, mode: 'all' | 'any', opts: KeywordSearchOptions): Promise<Pass | undefined> {
+/**
+ * One pass over a match, scored in full or within a window by the size of its match set.
+ * `window` is the papers taken per tier when the set is too large to score in full.
+ */
+async function pass<M>(index: MatchIndex<M>, query: SearchQuery, mode: 'all' | 'any', opts: KeywordSearchOptions, window = RANK_WINDOW): Promise<Pass | undefined> {
   const match = index.compile(query, { mode, expansions: opts.expansions });
   if (match === undefined) return undefined;
   // One scan yields the count (capped) and the recent window: at a million papers each scan of
@@ -122,9 +127,9 @@ async function pass<M>(index: MatchIndex<M>, query: SearchQuery, mode: 'all' | '
     const rows = await index.fetchTexts(matching, true);
     return { hits: ranked(rows, stems, opts, true).slice(0, opts.limit), total, approximate: false };
   }
-  const recent = matching.slice(0, RANK_WINDOW);
+  const recent = matching.slice(0, window);
   const inTitle = index.compile(query, { mode, expansions: opts.expansions, columns: ['title'] });
-  const titleSeqs = inTitle !== undefined ? await index.matchingSeqs(inTitle, query, 'recent', RANK_WINDOW) : [];
+  const titleSeqs = inTitle !== undefined ? await index.matchingSeqs(inTitle, query, 'recent', window) : [];
   const titleSet = new Set(titleSeqs);
   const recentSeqs = recent.filter((seq) => !titleSet.has(seq));
   const rows = await index.fetchTexts([...titleSeqs, ...recentSeqs], false);
@@ -155,7 +160,10 @@ export async function keywordSearch<M>(index: MatchIndex<M>, query: SearchQuery,
   let approximate = strict.approximate;
   let widened = false;
   const wide = hits.length < opts.limit ? widenedQuery(query, opts) : undefined;
-  const widePass = wide ? await pass(index, wide, 'any', opts) : undefined;
+  // Widened hits only fill the places strict hits left: twice as many candidates per tier as
+  // places is plenty (at a million papers the full window made widening cost ~6 ms at p95).
+  const wideWindow = Math.min(RANK_WINDOW, Math.max(MIN_WIDENED_WINDOW, 2 * (opts.limit - hits.length)));
+  const widePass = wide ? await pass(index, wide, 'any', opts, wideWindow) : undefined;
   if (widePass) {
     const seen = new Set(hits.map((h) => h.seq));
     // Widened hits rank after every strict hit: matching all words is the stronger signal.
