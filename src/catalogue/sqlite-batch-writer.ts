@@ -19,6 +19,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import type { PapersTable } from '../db/schema.js';
+import { preparedPerConnection } from '../db/prepared-per-connection.js';
 import type { FullTextBulkLoad } from './fts-build.js';
 import type { KeyHashTable } from './key-hash-table.js';
 import type { BatchWriter, MatchKeys, StoredPaper } from './paper-store.js';
@@ -52,8 +53,6 @@ interface Statements {
   bySeq: SQLite.Statement;
 }
 
-const statementsByConnection = new WeakMap<SQLite.Database, Statements>();
-
 function prepare(sqlite: SQLite.Database): Statements {
   // One JSON array parameter instead of an IN list: one statement whatever the batch size.
   const byColumn = (column: string) => sqlite.prepare(`SELECT * FROM papers WHERE ${column} IN (SELECT value FROM json_each(?))`);
@@ -72,14 +71,7 @@ function prepare(sqlite: SQLite.Database): Statements {
   };
 }
 
-function statementsFor(sqlite: SQLite.Database): Statements {
-  let statements = statementsByConnection.get(sqlite);
-  if (!statements) {
-    statements = prepare(sqlite);
-    statementsByConnection.set(sqlite, statements);
-  }
-  return statements;
-}
+const statementsFor = preparedPerConnection(prepare);
 
 type Row = ReturnType<typeof paperToRow>;
 

@@ -9,6 +9,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Paper } from '../catalogue/paper.js';
 import type { DatabaseHandle } from '../db/connection.js';
+import { preparedPerConnection } from '../db/prepared-per-connection.js';
 
 export type CandidatePaper = Pick<Paper, 'title' | 'abstract' | 'authors' | 'categories' | 'publishedAt' | 'codeUrls'>;
 
@@ -31,15 +32,10 @@ const COLUMNS = ['seq', 'title', 'abstract', 'authors', 'categories', 'published
  * On SQLite one prepared statement takes any number of seqs as a JSON array
  * (building and preparing an IN list per call cost as much as reading the rows).
  */
-const sqliteStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+const candidateStatement = preparedPerConnection((sqlite) => sqlite.prepare(`SELECT ${COLUMNS.join(', ')} FROM papers WHERE seq IN (SELECT value FROM json_each(?))`));
 
 function sqliteRows(sqlite: BetterSqlite3.Database, seqs: number[]): CandidateRow[] {
-  let statement = sqliteStatements.get(sqlite);
-  if (!statement) {
-    statement = sqlite.prepare(`SELECT ${COLUMNS.join(', ')} FROM papers WHERE seq IN (SELECT value FROM json_each(?))`);
-    sqliteStatements.set(sqlite, statement);
-  }
-  return statement.all(JSON.stringify(seqs)) as CandidateRow[];
+  return candidateStatement(sqlite).all(JSON.stringify(seqs)) as CandidateRow[];
 }
 
 async function rows(database: Pick<DatabaseHandle, 'db' | 'sqlite'>, seqs: number[]): Promise<CandidateRow[]> {

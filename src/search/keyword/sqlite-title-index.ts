@@ -9,34 +9,30 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
+import { preparedPerConnection } from '../../db/prepared-per-connection.js';
 
 // Titles are short: a chunk of this many is indexed in tens of milliseconds.
 const CHUNK = 5000;
 
 interface Statements {
   watermark: Database.Statement;
+  latestSeq: Database.Statement;
   papersAfter: Database.Statement;
   insert: Database.Statement;
   setWatermark: Database.Statement;
   deleteAll: Database.Statement;
 }
 
-const statementsByConnection = new WeakMap<Database.Database, Statements>();
-
-function statementsFor(sqlite: Database.Database): Statements {
-  let statements = statementsByConnection.get(sqlite);
-  if (!statements) {
-    statements = {
-      watermark: sqlite.prepare('SELECT through_seq FROM papers_fts_title_state WHERE id = 1').pluck(),
-      papersAfter: sqlite.prepare('SELECT seq, title, search_tags FROM papers WHERE seq > ? ORDER BY seq LIMIT ?'),
-      insert: sqlite.prepare('INSERT INTO papers_fts_title (rowid, title, search_tags) VALUES (?, ?, ?)'),
-      setWatermark: sqlite.prepare('UPDATE papers_fts_title_state SET through_seq = ? WHERE id = 1'),
-      deleteAll: sqlite.prepare("INSERT INTO papers_fts_title (papers_fts_title) VALUES ('delete-all')"),
-    };
-    statementsByConnection.set(sqlite, statements);
-  }
-  return statements;
-}
+const statementsFor = preparedPerConnection(
+  (sqlite): Statements => ({
+    watermark: sqlite.prepare('SELECT through_seq FROM papers_fts_title_state WHERE id = 1').pluck(),
+    latestSeq: sqlite.prepare('SELECT max(seq) FROM papers').pluck(),
+    papersAfter: sqlite.prepare('SELECT seq, title, search_tags FROM papers WHERE seq > ? ORDER BY seq LIMIT ?'),
+    insert: sqlite.prepare('INSERT INTO papers_fts_title (rowid, title, search_tags) VALUES (?, ?, ?)'),
+    setWatermark: sqlite.prepare('UPDATE papers_fts_title_state SET through_seq = ? WHERE id = 1'),
+    deleteAll: sqlite.prepare("INSERT INTO papers_fts_title (papers_fts_title) VALUES ('delete-all')"),
+  }),
+);
 
 /** Indexes one chunk past the watermark; the number of papers indexed (0 when up to date). */
 function indexNextChunk(sqlite: Database.Database, statements: Statements): number {
@@ -54,6 +50,9 @@ function indexNextChunk(sqlite: Database.Database, statements: Statements): numb
 /** Indexes every paper stored since the last update; returns how many. */
 export async function updateTitleIndex(sqlite: Database.Database): Promise<number> {
   const statements = statementsFor(sqlite);
+  // Search refreshes every minute: when nothing is new, no write transaction (and no wait for
+  // the write lock an ingest in another process may hold). The chunks re-read the watermark.
+  if (Number(statements.latestSeq.get() ?? 0) <= Number(statements.watermark.get() ?? 0)) return 0;
   let indexed = 0;
   for (;;) {
     const n = indexNextChunk(sqlite, statements);
