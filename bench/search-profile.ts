@@ -48,11 +48,11 @@ const titleWindow = (args: unknown[]) => {
   if (match.table === 'papers_fts_title') return 'fts: title window (title index)';
   return match.expression.startsWith('{title}') ? 'fts: title window (papers_fts)' : undefined;
 };
-wrap(SqliteKeywordSearch.prototype, 'matchingSeqs', (a) => titleWindow(a) ?? `fts: ${String(a[2])} window`);
+wrap(SqliteKeywordSearch.prototype, 'matchingSeqs', (a) => titleWindow(a) ?? `fts: ${String(a[2])} window${(a[0] as FtsMatch).tokens ? ' (token match)' : ''}`);
 wrap(SqliteKeywordSearch.prototype, 'count', () => 'fts: count');
 wrap(SqliteKeywordSearch.prototype, 'fetchTexts', (a) => (a[1] ? 'fetch texts (+abstract)' : 'fetch texts (no abstract)'));
 for (const method of Object.getOwnPropertyNames(SqliteKeywordSearch.prototype)) {
-  if (!['constructor', 'matchingSeqs', 'count', 'fetchTexts', 'search', 'compile', 'prepare', 'matchClause'].includes(method)) wrap(SqliteKeywordSearch.prototype, method, () => `fts: ${method}`);
+  if (!['constructor', 'matchingSeqs', 'count', 'fetchTexts', 'search', 'compile', 'prepare', 'matchClause', 'termBitmaps', 'maintain', 'close'].includes(method)) wrap(SqliteKeywordSearch.prototype, method, () => `fts: ${method}`);
 }
 wrap(SemanticIndex.prototype, 'search', () => 'semantic: ANN search');
 wrap(SemanticIndex.prototype, 'similarities', () => 'semantic: similarities');
@@ -69,7 +69,9 @@ function percentile(sorted: number[], q: number): number {
 async function main(): Promise<void> {
   const dir = values.dir!;
   const ctx = await createContext(loadConfig({}, { DATABASE_URL: join(dir, 'bench.db'), DATA_DIR: dir, DEMO_CORPUS: 'false' }));
-  const search = await openSearch(ctx.database);
+  // As the server and bench/search.ts open it: with the term bitsets, built by the first refresh.
+  const search = await openSearch(ctx.database, { termBitmaps: true });
+  await search.refresh();
   let queries = generateQueries(ctx.database.sqlite!, Number(values.queries), Number(values.seed) + 7);
   if (values.kind) queries = queries.filter((q) => q.kind === values.kind);
   for (const q of queries.slice(0, 20)) await search.search({ q: q.text, limit: 20, offset: 0 });

@@ -67,7 +67,8 @@ export async function startPaperboy(config: Config): Promise<RunningServer> {
       const demo = await loadDemoCorpusOnce(ctx.database, ctx.http, say);
       if (demo) say(`loaded the demo corpus: ${formatCounts(demo)}`);
     }
-    const search = await openSearch(ctx.database, { log: say });
+    const termBitmaps = config.SEARCH_BITSETS_MB > 0 && { maxBytes: config.SEARCH_BITSETS_MB * 2 ** 20 };
+    const search = await openSearch(ctx.database, { log: say, termBitmaps });
     // Keyword search works at once; the semantic model trains (or catches up) in the background.
     void search.refresh().then(
       () => say('search index up to date'),

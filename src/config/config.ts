@@ -41,6 +41,11 @@ const EnvSchema = z.object({
    * an edition goes out on a second core while it is still being composed.
    */
   DIGEST_DELIVERY_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+  /**
+   * Memory for the server's in-memory bitsets of common words (SQLite search; 0 = none): queries of
+   * common words whose intersection is small are answered from them instead of FTS5's walk.
+   */
+  SEARCH_BITSETS_MB: z.coerce.number().int().min(0).max(65536).default(256),
   /** Consecutive hard bounces (5xx) after which a subscriber is suspended. */
   DIGEST_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),

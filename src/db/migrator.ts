@@ -17,6 +17,7 @@ import { sharedStateMigration } from './migrations/009-shared-state.js';
 import { postgresSearchColumnsMigration } from './migrations/010-postgres-search-columns.js';
 import { bulkLoadKeysMigration } from './migrations/011-bulk-load-keys.js';
 import { titleIndexMigration } from './migrations/012-title-index.js';
+import { textChangeLogMigration } from './migrations/013-text-change-log.js';
 
 export interface Migration {
   version: number;
@@ -24,7 +25,7 @@ export interface Migration {
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration, accountsMigration, trendingMigration, subscriptionsMigration, digestMigration, ftsBulkWritesMigration, ftsPendingRangeMigration, sharedStateMigration, postgresSearchColumnsMigration, bulkLoadKeysMigration, titleIndexMigration];
+export const MIGRATIONS: readonly Migration[] = [catalogueMigration, searchMigration, accountsMigration, trendingMigration, subscriptionsMigration, digestMigration, ftsBulkWritesMigration, ftsPendingRangeMigration, sharedStateMigration, postgresSearchColumnsMigration, bulkLoadKeysMigration, titleIndexMigration, textChangeLogMigration];
 
 export class DatabaseTooNewError extends Error {
   constructor(dbVersion: number, codeVersion: number, location: string) {

@@ -1,17 +1,24 @@
 /** Opens search over a database: spelling vocabulary, keyword index and (when trained) the semantic index. */
 import type { DatabaseHandle } from '../db/connection.js';
 import { openKeywordEngine } from './keyword/keyword-engine.js';
+import type { TermBitmapOptions } from './keyword/sqlite-term-bitmaps.js';
 import { SearchService } from './search-service.js';
 import { SemanticIndex, type RebuildReport } from './semantic/semantic-index.js';
 import { rebuildVocabulary } from './spelling/vocabulary-store.js';
 
 export interface OpenSearchOptions {
   log?: (message: string) => void;
+  /**
+   * Keep the catalogue's common words as in-memory bitsets (SQLite), built by the first
+   * `refresh`: for servers and benchmarks, not one-shot commands.
+   */
+  termBitmaps?: boolean | Omit<TermBitmapOptions, 'log'>;
 }
 
 export async function openSearch(database: DatabaseHandle, options: OpenSearchOptions = {}): Promise<SearchService> {
   const semantic = await SemanticIndex.open(database, { log: options.log });
-  return SearchService.open({ database, semantic });
+  const termBitmaps = options.termBitmaps ? { ...(options.termBitmaps === true ? {} : options.termBitmaps), log: options.log } : undefined;
+  return SearchService.open({ database, semantic, keyword: termBitmaps ? { termBitmaps } : {} });
 }
 
 /** Rebuilds every search structure from the catalogue (`paperboy index rebuild`). */

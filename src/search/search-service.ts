@@ -10,7 +10,7 @@ import { titleKey } from '../catalogue/identifiers.js';
 import type { Paper } from '../catalogue/paper.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { fuseScores, type FusedHit, type FusionInput, type ScoredSeq } from './fusion.js';
-import { openKeywordEngine, type KeywordEngine } from './keyword/keyword-engine.js';
+import { openKeywordEngine, type KeywordEngine, type KeywordEngineOptions } from './keyword/keyword-engine.js';
 import { parseQuery, type SearchQuery, type SortOrder } from './query/search-query.js';
 import { queryWordStems, titleHasEveryWord } from './query/title-coverage.js';
 import { matchesQueryFilters } from './search-filters.js';
@@ -84,6 +84,8 @@ const TITLE_MATCH_BONUS = 2;
 export interface SearchServiceDeps {
   database: DatabaseHandle;
   semantic?: SemanticSearcher;
+  /** In-memory structures of long-running processes (built by `refresh`, not by `open`). */
+  keyword?: KeywordEngineOptions;
 }
 
 export class SearchService {
@@ -93,7 +95,7 @@ export class SearchService {
   private readonly training: TrainingLease;
 
   private constructor(private readonly deps: SearchServiceDeps) {
-    this.keyword = openKeywordEngine(deps.database);
+    this.keyword = openKeywordEngine(deps.database, deps.keyword);
     this.training = new TrainingLease(deps.database.db);
   }
 
@@ -123,6 +125,7 @@ export class SearchService {
     await updateVocabulary(db);
     await this.keyword.refresh();
     await this.reloadVocabulary();
+    await this.keyword.maintain?.();
     const semantic = this.deps.semantic;
     if (!semantic || this.paperCount === 0) return;
     // Another instance on this database may have trained a newer model: serve that one.
@@ -138,6 +141,7 @@ export class SearchService {
   }
 
   async close(): Promise<void> {
+    await this.keyword.close?.();
     await this.deps.semantic?.close();
   }
 

@@ -8,6 +8,7 @@ import type { SearchQuery } from '../query/search-query.js';
 import { PostgresKeywordSearch } from './postgres-keyword-search.js';
 import type { KeywordResult, KeywordSearchOptions } from './keyword-passes.js';
 import { SqliteKeywordSearch } from './sqlite-keyword-search.js';
+import type { TermBitmapOptions } from './sqlite-term-bitmaps.js';
 
 export interface KeywordEngine {
   search(query: SearchQuery, opts: KeywordSearchOptions): Promise<KeywordResult>;
@@ -15,10 +16,19 @@ export interface KeywordEngine {
   refresh(): Promise<void>;
   /** Builds the derived indexes again from the whole catalogue (`paperboy index rebuild`). */
   rebuild(): Promise<void>;
+  /** Builds or updates in-memory structures of long-running processes (SQLite's term bitsets). */
+  maintain?(): Promise<void>;
+  /** Stops background work before the database closes. */
+  close?(): Promise<void>;
 }
 
-export function openKeywordEngine(database: DatabaseHandle): KeywordEngine {
-  if (database.sqlite) return new SqliteKeywordSearch(database.sqlite);
+export interface KeywordEngineOptions {
+  /** Keep common words as in-memory bitsets (SQLite; sqlite-term-bitmaps.ts). */
+  termBitmaps?: TermBitmapOptions;
+}
+
+export function openKeywordEngine(database: DatabaseHandle, options: KeywordEngineOptions = {}): KeywordEngine {
+  if (database.sqlite) return new SqliteKeywordSearch(database.sqlite, options);
   if (database.dialect === 'postgres') return new PostgresKeywordSearch(database.db);
   throw new Error(`no keyword search for ${database.dialect} at ${database.location}`);
 }

@@ -9,7 +9,9 @@
 import type Database from 'better-sqlite3';
 import { excludedStems, mentionsExcluded, type ExcludedStems } from '../query/excluded-words.js';
 import { compileFtsMatch, residualDateBounds, type CompileOptions } from '../query/fts-match.js';
+import { tokenMatch, type TokenMatch } from '../query/token-match.js';
 import type { SearchQuery } from '../query/search-query.js';
+import { SqliteTermBitmaps, type TermBitmapOptions } from './sqlite-term-bitmaps.js';
 import { rebuildTitleIndex, updateTitleIndex } from './sqlite-title-index.js';
 import { keywordSearch, type CandidateRow, type KeywordResult, type KeywordSearchOptions, type MatchIndex } from './keyword-passes.js';
 
@@ -21,6 +23,8 @@ export interface FtsMatch {
   table: 'papers_fts' | 'papers_fts_title';
   /** Excluded terms the index cannot check (they apply to the whole paper): checked on each hit's text. */
   excluded?: ExcludedStems;
+  /** The match as token sets, when it is one, for the term bitsets (sqlite-term-bitmaps.ts). */
+  tokens?: TokenMatch;
 }
 
 // Title-index hits read per excluded-word check, as a multiple of the window: the hits that
@@ -34,8 +38,20 @@ function titleIndexCanAnswer(query: SearchQuery, opts: CompileOptions): boolean 
 
 export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly bitmaps: SqliteTermBitmaps | undefined;
 
-  constructor(private readonly sqlite: Database.Database) {}
+  /** With `termBitmaps`, common words are also kept as in-memory bitsets (built by `maintain`). */
+  constructor(
+    private readonly sqlite: Database.Database,
+    options: { termBitmaps?: TermBitmapOptions } = {},
+  ) {
+    this.bitmaps = options.termBitmaps ? new SqliteTermBitmaps(sqlite, options.termBitmaps) : undefined;
+  }
+
+  /** The term bitsets, when kept (their counters are read by tests and benchmarks). */
+  get termBitmaps(): SqliteTermBitmaps | undefined {
+    return this.bitmaps;
+  }
 
   private prepare(sqlText: string): Database.Statement {
     let statement = this.statements.get(sqlText);
@@ -56,7 +72,11 @@ export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
   compile(query: SearchQuery, opts: CompileOptions): FtsMatch | undefined {
     if (!titleIndexCanAnswer(query, opts)) {
       const expression = compileFtsMatch(query, opts);
-      return expression === null ? undefined : { expression, table: 'papers_fts' };
+      if (expression === null) return undefined;
+      // A date bound the year tags do not settle is checked on the paper's row: not a token set.
+      const settled = Object.keys(residualDateBounds(query)).length === 0;
+      const tokens = this.bitmaps && settled ? tokenMatch(query, opts) : undefined;
+      return { expression, table: 'papers_fts', ...(tokens ? { tokens } : {}) };
     }
     // The title index holds titles and tags only: excluded words are checked on the hits' text.
     const excluded = excludedStems(query);
@@ -67,6 +87,14 @@ export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
 
   matchingSeqs(match: FtsMatch, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] {
     const clause = this.matchClause(match, query);
+    if (order === 'recent' && match.tokens && this.bitmaps?.ready) {
+      const found = this.bitmaps.recentMatches(match.tokens, limit, {
+        // Rowids cast: FTS5 seeks only to INTEGER bounds, and JavaScript numbers bind as REAL.
+        newerThan: (afterSeq, rows) => this.prepare(`SELECT f.rowid AS seq ${clause.sql} AND f.rowid > CAST(@after_seq AS INTEGER) ORDER BY f.rowid DESC LIMIT @limit`).pluck().all({ ...clause.params, after_seq: afterSeq, limit: rows }) as number[],
+        hasToken: (expression, seq) => this.prepare('SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? AND rowid = CAST(? AS INTEGER)').get(expression, seq) !== undefined,
+      });
+      if (found) return found;
+    }
     const sqlText = `SELECT f.rowid AS seq ${clause.sql} ${order === 'recent' ? 'ORDER BY f.rowid DESC' : ''} LIMIT @limit`;
     const scan = (rows: number) => this.prepare(sqlText).pluck().all({ ...clause.params, limit: rows }) as number[];
     if (!match.excluded) return scan(limit);
@@ -98,6 +126,15 @@ export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
 
   async refresh(): Promise<void> {
     await updateTitleIndex(this.sqlite);
+  }
+
+  /** Builds the term bitsets, or brings them up to date (seconds per million papers the first time). */
+  async maintain(): Promise<void> {
+    await this.bitmaps?.update();
+  }
+
+  async close(): Promise<void> {
+    await this.bitmaps?.close();
   }
 
   /**
