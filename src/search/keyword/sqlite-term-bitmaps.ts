@@ -7,15 +7,16 @@
  *
  * Every set is what FTS5 matched for one token (`{title abstract authors} :
  * "word"` or `search_tags : "tag"`), so no tokenizer of ours has to agree
- * with FTS5's. Kept: the vocabulary's words found in at least `minShare` of
- * the papers, most common first, within a memory budget; the year and
- * has-code tags; category tags once a query asks for them. A rarer token of
- * a query is read from FTS5 for that query (a few thousand postings at most).
+ * with FTS5's. Kept: the stems (as FTS5 itself stems the vocabulary's words,
+ * fts5-stems.ts) found in at least `minShare` of the papers, commonest first,
+ * within a memory budget; the year and has-code tags; category tags once a
+ * query asks for them. A rarer token of a query is read from FTS5 for that
+ * query (up to 2% of the papers).
  *
  * Reading is done in ranges of seqs with a turn of the event loop between
  * them, into a new snapshot that replaces the old one when complete, so
  * searches keep answering (from FTS5 alone at first) while a build runs: at
- * a million synthetic papers, 2,147 sets (256 MB) in about 36 s.
+ * a million synthetic papers, 2,147 sets (256 MB) in about 19 s.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
@@ -24,7 +25,8 @@ import { preparedPerConnection } from '../../db/prepared-per-connection.js';
 import { MIN_INDEXED_YEAR, quoteFtsString } from '../query/fts-match.js';
 import type { MatchToken, TokenMatch } from '../query/token-match.js';
 import { addSeq, emptyBitset, highestSeqs, type SeqBitset } from './seq-bitset.js';
-import { TermBitmaps, tokenKey } from './term-bitmaps.js';
+import { stemGroups } from './fts5-stems.js';
+import { tagKey, TermBitmaps } from './term-bitmaps.js';
 
 export interface TermBitmapOptions {
   /** Words in fewer papers than this share are left to FTS5 (a rare word makes its AND cheap). */
@@ -50,12 +52,15 @@ export interface ExactMatcher {
 
 // Seqs read per statement while building: a statement takes milliseconds, then searches get a turn.
 const RANGE = 1 << 17;
-// A token without a set is read from FTS5 for the query when it is in at most this many papers
-// (at least MIN_READ_NOW): a few milliseconds. A commoner one (an author's name, say) is left to FTS5.
-const READ_NOW_SHARE = 0.01;
+// A token without a set is read from FTS5 for the query when it is in at most this share of the
+// papers (at least MIN_READ_NOW): ~150 ns a paper, a few milliseconds, still less than FTS5's walk
+// of the query's other (common) words. A commoner one (an author's name, say) is left to FTS5.
+const READ_NOW_SHARE = 0.02;
 const MIN_READ_NOW = 2000;
 // Changed papers checked per query, token by token in FTS5, before the sets give the query up to FTS5.
 const MAX_CHANGED_CHECKS = 200;
+// Vocabulary words stemmed per build to find the common stems.
+const MAX_STEMMED_WORDS = 200_000;
 
 /** A bound rowid as FTS5 can seek to it (see the statements). */
 const INTEGER = 'CAST(? AS INTEGER)';
@@ -63,6 +68,7 @@ const INTEGER = 'CAST(? AS INTEGER)';
 interface Statements {
   maxSeq: Database.Statement;
   words: Database.Statement;
+  ftsDefinition: Database.Statement;
   lastChange: Database.Statement;
   changesAfter: Database.Statement;
   pruneChanges: Database.Statement;
@@ -73,7 +79,8 @@ interface Statements {
 const statementsFor = preparedPerConnection(
   (sqlite): Statements => ({
     maxSeq: sqlite.prepare('SELECT max(seq) FROM papers').pluck(),
-    words: sqlite.prepare('SELECT word FROM search_vocabulary WHERE doc_count >= ? ORDER BY doc_count DESC, word LIMIT ?').pluck(),
+    words: sqlite.prepare('SELECT word, doc_count AS papers FROM search_vocabulary WHERE doc_count >= ? ORDER BY doc_count DESC, word LIMIT ?'),
+    ftsDefinition: sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'papers_fts'").pluck(),
     lastChange: sqlite.prepare('SELECT max(id) FROM papers_fts_text_changes').pluck(),
     changesAfter: sqlite.prepare('SELECT id, seq FROM papers_fts_text_changes WHERE id > ? ORDER BY id'),
     pruneChanges: sqlite.prepare("DELETE FROM papers_fts_text_changes WHERE changed_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)"),
@@ -85,9 +92,9 @@ const statementsFor = preparedPerConnection(
   }),
 );
 
-function tokenMatchExpression(key: string): string {
-  const [column, token] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-  return column === 'tags' ? `search_tags : ${quoteFtsString(token)}` : `{title abstract authors} : ${quoteFtsString(token)}`;
+/** The FTS5 expression of one token of a match (the same quoted string compileFtsMatch writes). */
+function tokenExpression(token: MatchToken): string {
+  return token.column === 'tags' ? `search_tags : ${quoteFtsString(token.token)}` : `{title abstract authors} : ${quoteFtsString(token.token)}`;
 }
 
 class Stopped extends Error {}
@@ -108,13 +115,13 @@ export class SqliteTermBitmaps {
   private building: Promise<void> | undefined;
   /** Scans answered through the bitsets, for tests and benchmarks. */
   answered = 0;
-  /** Tag keys queries asked for that are not kept yet: added by the next update. */
+  /** Tags queries asked for that are not kept yet: added by the next update. */
   private readonly wanted = new Set<string>();
   private readonly statements: Statements;
   private closed = false;
 
   constructor(
-    sqlite: Database.Database,
+    private readonly sqlite: Database.Database,
     private readonly options: TermBitmapOptions = {},
   ) {
     this.statements = statementsFor(sqlite);
@@ -156,9 +163,12 @@ export class SqliteTermBitmaps {
       return;
     }
     if (maxSeq > current.throughSeq) await this.extend(current, maxSeq);
-    const wanted = [...this.wanted].filter((key) => !current.has(key));
+    const wanted = [...this.wanted].filter((tag) => !current.has(tagKey(tag)));
     this.wanted.clear();
-    for (const key of wanted) current.add(key, await this.read(key, 0, current.throughSeq));
+    for (const tag of wanted) {
+      const expression = tokenExpression({ column: 'tags', token: tag });
+      current.add(tagKey(tag), expression, await this.read(expression, 0, current.throughSeq));
+    }
   }
 
   private async build(maxSeq: number): Promise<TermBitmaps> {
@@ -166,34 +176,53 @@ export class SqliteTermBitmaps {
     const changesThrough = Number(this.statements.lastChange.get() ?? 0);
     this.statements.pruneChanges.run(`-${this.options.changeLogDays ?? 1} days`);
     const next = new TermBitmaps(maxSeq, changesThrough);
-    const keys = [...this.tagKeys(), ...(this.current ? [...this.current.keys()].filter((k) => k.startsWith('tags:')) : []), ...this.wanted];
+    const tags = [...this.tagTokens(), ...[...this.wanted].map((token) => ({ column: 'tags' as const, token }))];
     this.wanted.clear();
-    const budget = Math.floor((this.options.maxBytes ?? 256 * 2 ** 20) / (maxSeq / 8 + 4)) - keys.length;
-    const minPapers = Math.max(1, Math.ceil(maxSeq * (this.options.minShare ?? 0.002)));
-    const words = budget > 0 ? (this.statements.words.all(minPapers, budget) as string[]) : [];
-    for (const key of new Set([...keys, ...words.map((w) => `text:${w}`)])) next.add(key, await this.read(key, 0, maxSeq));
+    for (const tag of tags) if (!next.has(tagKey(tag.token))) next.add(tagKey(tag.token), tokenExpression(tag), await this.read(tokenExpression(tag), 0, maxSeq));
+    const budget = Math.floor((this.options.maxBytes ?? 256 * 2 ** 20) / (maxSeq / 8 + 4)) - next.size;
+    for (const group of budget > 0 ? await this.commonStems(maxSeq, budget) : []) {
+      const key = `stem:${group.stem}`;
+      const expression = tokenExpression({ column: 'text', token: group.words[0]! });
+      next.add(key, expression, await this.read(expression, 0, maxSeq));
+      for (const word of group.words) next.addWord(word, key);
+    }
     this.options.log?.(`search: term bitsets of ${next.size} tokens over ${maxSeq} papers built in ${((performance.now() - started) / 1000).toFixed(1)} s (${(next.bytes / 2 ** 20).toFixed(0)} MB)`);
     return next;
+  }
+
+  /**
+   * The stems FTS5 indexes the vocabulary's words under, commonest first (a stem's papers
+   * estimated as the sum of its words'), at most `budget`, each with its words.
+   */
+  private async commonStems(maxSeq: number, budget: number) {
+    const minPapers = Math.max(1, Math.ceil(maxSeq * (this.options.minShare ?? 0.002)));
+    // Words far rarer than a kept stem hardly move its estimate; a bounded list is stemmed.
+    const words = this.statements.words.all(Math.max(1, Math.floor(minPapers / 20)), MAX_STEMMED_WORDS) as Array<{ word: string; papers: number }>;
+    const definition = String(this.statements.ftsDefinition.get() ?? '');
+    const groups = await stemGroups(this.sqlite, definition, words);
+    return groups.filter((g) => g.papers >= minPapers).slice(0, budget);
   }
 
   /** Adds papers stored since the sets were read: read beside them, then added at once (no query sees half). */
   private async extend(current: TermBitmaps, maxSeq: number): Promise<void> {
     const from = current.throughSeq;
-    const added = new Map<string, number[]>();
-    for (const key of [...current.keys()]) added.set(key, await this.read(key, from, maxSeq));
+    const added = new Map<string, { expression: string; seqs: number[] }>();
+    for (const key of [...current.keys()]) {
+      const expression = current.expressionOf(key)!;
+      added.set(key, { expression, seqs: await this.read(expression, from, maxSeq) });
+    }
     current.extendTo(maxSeq);
-    for (const [key, seqs] of added) current.add(key, seqs);
+    for (const [key, { expression, seqs }] of added) current.add(key, expression, seqs);
   }
 
-  private tagKeys(): string[] {
-    const keys = [`tags:${HAS_CODE_TAG}`];
-    for (let year = MIN_INDEXED_YEAR; year <= new Date().getUTCFullYear() + 1; year++) keys.push(`tags:${yearTag(year)}`);
-    return keys;
+  private tagTokens(): MatchToken[] {
+    const tags = [HAS_CODE_TAG];
+    for (let year = MIN_INDEXED_YEAR; year <= new Date().getUTCFullYear() + 1; year++) tags.push(yearTag(year));
+    return tags.map((token) => ({ column: 'tags', token }));
   }
 
-  /** The seqs in (from, to] that FTS5 matches for a token, a range per statement. */
-  private async read(key: string, from: number, to: number): Promise<number[]> {
-    const match = tokenMatchExpression(key);
+  /** The seqs in (from, to] that FTS5 matches for an expression, a range per statement. */
+  private async read(match: string, from: number, to: number): Promise<number[]> {
     const seqs: number[] = [];
     for (let low = from; low < to; low += RANGE) {
       if (this.closed) throw new Stopped();
@@ -225,36 +254,37 @@ export class SqliteTermBitmaps {
     if (!sets) return undefined;
     const out = exact.newerThan(snapshot.throughSeq, limit);
     if (out.length < limit) {
-      const formula = { all: match.all.map((any) => any.map((t) => sets.get(tokenKey(t))!)), none: [...match.none.map((t) => sets.get(tokenKey(t))!), snapshot.changedSet] };
+      const setOf = (token: MatchToken) => sets.get(tokenExpression(token))!;
+      const formula = { all: match.all.map((any) => any.map(setOf)), none: [...match.none.map(setOf), snapshot.changedSet] };
       const trusted = highestSeqs(formula, snapshot.throughSeq, limit - out.length);
       // Changed papers below the last trusted one cannot enter the window (it is full without them).
       const floor = trusted.length === limit - out.length ? trusted[trusted.length - 1]! : 0;
       const changed = snapshot.changedSeqs().filter((seq) => seq > floor);
       if (changed.length > MAX_CHANGED_CHECKS) return undefined;
-      const confirmed = changed.filter((seq) => holds(match, (t) => exact.hasToken(tokenMatchExpression(tokenKey(t)), seq)));
+      const confirmed = changed.filter((seq) => holds(match, (t) => exact.hasToken(tokenExpression(t), seq)));
       out.push(...mergeDescending(trusted, confirmed).slice(0, limit - out.length));
     }
     this.answered++;
     return out;
   }
 
-  /** Each token's set: kept, or read now from FTS5 when it is rare enough (undefined otherwise). */
+  /** Each token's set, by its expression: kept, or read now from FTS5 when it is rare enough (undefined otherwise). */
   private tokenSets(snapshot: TermBitmaps, match: TokenMatch): Map<string, SeqBitset> | undefined {
     const sets = new Map<string, SeqBitset>();
     const readLimit = Math.max(MIN_READ_NOW, Math.ceil(snapshot.throughSeq * READ_NOW_SHARE));
     for (const token of [...match.all.flat(), ...match.none]) {
-      const key = tokenKey(token);
-      if (sets.has(key)) continue;
-      const kept = snapshot.setOf(key);
-      if (kept) {
-        sets.set(key, kept);
+      const expression = tokenExpression(token);
+      if (sets.has(expression)) continue;
+      const key = snapshot.keyFor(token);
+      if (key !== undefined) {
+        sets.set(expression, snapshot.setOf(key)!);
         continue;
       }
-      const seqs = JSON.parse(this.statements.firstMatching.get(tokenMatchExpression(key), snapshot.throughSeq, readLimit + 1) as string) as number[];
+      const seqs = JSON.parse(this.statements.firstMatching.get(expression, snapshot.throughSeq, readLimit + 1) as string) as number[];
       if (seqs.length > readLimit) return undefined;
       const set = emptyBitset(snapshot.throughSeq);
       for (const seq of seqs) addSeq(set, seq);
-      sets.set(key, set);
+      sets.set(expression, set);
     }
     return sets;
   }
@@ -262,7 +292,7 @@ export class SqliteTermBitmaps {
   /** Category and archive tags are kept once asked for (there are a few hundred; most never are). */
   private want(tokens: MatchToken[]): void {
     for (const token of tokens) {
-      if (token.column === 'tags' && !this.current?.has(tokenKey(token))) this.wanted.add(tokenKey(token));
+      if (token.column === 'tags' && !this.current?.has(tagKey(token.token))) this.wanted.add(token.token);
     }
   }
 }

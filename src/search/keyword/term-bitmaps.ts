@@ -14,12 +14,16 @@
 import { addSeq, countSeqs, emptyBitset, grownBitset, type SeqBitset } from './seq-bitset.js';
 import type { MatchToken } from '../query/token-match.js';
 
-export function tokenKey(token: MatchToken): string {
-  return `${token.column}:${token.token}`;
+/** The key of a filter tag's set; a word's set is found through `keyFor` (words of one stem share it). */
+export function tagKey(tag: string): string {
+  return `tags:${tag}`;
 }
 
 export class TermBitmaps {
-  private readonly sets = new Map<string, { set: SeqBitset; papers: number }>();
+  /** Each set with the FTS5 expression it was read with (and is extended with). */
+  private readonly sets = new Map<string, { set: SeqBitset; expression: string }>();
+  /** Word → key of its set: every word FTS5 reduces to one stem shares that stem's set. */
+  private readonly words = new Map<string, string>();
   private changed: SeqBitset;
 
   /**
@@ -56,13 +60,27 @@ export class TermBitmaps {
     this.throughSeq = Math.max(this.throughSeq, seq);
   }
 
-  /** Adds seqs up to throughSeq to a token's set (creating it). */
-  add(key: string, seqs: Iterable<number>): void {
+  /** Adds seqs up to throughSeq to a set (creating it, read with `expression`). */
+  add(key: string, expression: string, seqs: Iterable<number>): void {
     let entry = this.sets.get(key);
-    if (!entry) this.sets.set(key, (entry = { set: emptyBitset(this.throughSeq), papers: 0 }));
+    if (!entry) this.sets.set(key, (entry = { set: emptyBitset(this.throughSeq), expression }));
     const set = (entry.set = grownBitset(entry.set, this.throughSeq));
     for (const seq of seqs) if (seq <= this.throughSeq) addSeq(set, seq);
-    entry.papers = countSeqs(set);
+  }
+
+  expressionOf(key: string): string | undefined {
+    return this.sets.get(key)?.expression;
+  }
+
+  /** Says that a word's papers are a set's (FTS5 reduces the word to the stem the set was read for). */
+  addWord(word: string, key: string): void {
+    this.words.set(word, key);
+  }
+
+  /** The key of a token's set, when one is kept. */
+  keyFor(token: MatchToken): string | undefined {
+    const key = token.column === 'tags' ? tagKey(token.token) : this.words.get(token.token);
+    return key !== undefined && this.sets.has(key) ? key : undefined;
   }
 
   /** Marks papers whose text changed after their bits were read. */
