@@ -142,6 +142,24 @@ describe('SQLite term bitsets', () => {
     await without.close();
   });
 
+  it('keeps the category tags asked for through a full build', async () => {
+    const rebuilding = new SqliteKeywordSearch(ctx.database.sqlite!, { termBitmaps: { minShare: 0.01, rebuildAfterChanges: 0 } });
+    await rebuilding.maintain();
+    const query = parseQuery('learning cat:stat.ML');
+    rebuilding.matchingSeqs(rebuilding.compile(query, { mode: 'all' })!, query, 'recent', 10);
+    await rebuilding.maintain();
+    const before = rebuilding.termBitmaps!.snapshot!;
+    expect(before.has('tags:catstatml')).toBe(true);
+    const [paper] = ctx.database.sqlite!.prepare("SELECT arxiv_id FROM papers WHERE arxiv_id LIKE '2401.%' ORDER BY seq DESC LIMIT 1").pluck().all() as string[];
+    await applyRecords(ctx.database.db, [{ source: 'arxiv-api', arxivId: paper!, version: 3, title: 'A changed title for a full build', abstract: 'Changed.', authors: ['Ada Lovelace'], categories: ['cs.LG'], publishedAt: '2024-02-01T00:00:00.000Z', updatedAt: '2025-03-01T00:00:00.000Z' }], new Date().toISOString());
+    await rebuilding.maintain();
+    const after = rebuilding.termBitmaps!.snapshot!;
+    expect(after).not.toBe(before);
+    expect(after.changedCount).toBe(0);
+    expect(after.has('tags:catstatml')).toBe(true);
+    await rebuilding.close();
+  });
+
   it('stays exact when papers are added, changed or deleted after the sets were read', async () => {
     const sqlite = ctx.database.sqlite!;
     const [first, second] = sqlite.prepare("SELECT seq, arxiv_id FROM papers WHERE arxiv_id LIKE '2401.%' ORDER BY seq LIMIT 2").all() as Array<{ seq: number; arxiv_id: string }>;

@@ -176,7 +176,9 @@ export class SqliteTermBitmaps {
     const changesThrough = Number(this.statements.lastChange.get() ?? 0);
     this.statements.pruneChanges.run(`-${this.options.changeLogDays ?? 1} days`);
     const next = new TermBitmaps(maxSeq, changesThrough);
-    const tags = [...this.tagTokens(), ...[...this.wanted].map((token) => ({ column: 'tags' as const, token }))];
+    // The category tags the old sets kept (queries asked for them) are kept again.
+    const asked = [...(this.current?.keys() ?? [])].filter((key) => key.startsWith(tagKey(''))).map((key) => key.slice(tagKey('').length));
+    const tags = [...this.tagTokens(), ...[...asked, ...this.wanted].map((token) => ({ column: 'tags' as const, token }))];
     this.wanted.clear();
     for (const tag of tags) if (!next.has(tagKey(tag.token))) next.add(tagKey(tag.token), tokenExpression(tag), await this.read(tokenExpression(tag), 0, maxSeq));
     const budget = Math.floor((this.options.maxBytes ?? 256 * 2 ** 20) / (maxSeq / 8 + 4)) - next.size;
