@@ -49,10 +49,9 @@ const titleWindow = (args: unknown[]) => {
   return match.expression.startsWith('{title}') ? 'fts: title window (papers_fts)' : undefined;
 };
 wrap(SqliteKeywordSearch.prototype, 'matchingSeqs', (a) => titleWindow(a) ?? `fts: ${String(a[2])} window${(a[0] as FtsMatch).tokens ? ' (token match)' : ''}`);
-wrap(SqliteKeywordSearch.prototype, 'count', () => 'fts: count');
 wrap(SqliteKeywordSearch.prototype, 'fetchTexts', (a) => (a[1] ? 'fetch texts (+abstract)' : 'fetch texts (no abstract)'));
 for (const method of Object.getOwnPropertyNames(SqliteKeywordSearch.prototype)) {
-  if (!['constructor', 'matchingSeqs', 'count', 'fetchTexts', 'search', 'compile', 'prepare', 'matchClause', 'termBitmaps', 'maintain', 'close'].includes(method)) wrap(SqliteKeywordSearch.prototype, method, () => `fts: ${method}`);
+  if (!['constructor', 'matchingSeqs', 'fetchTexts', 'search', 'compile', 'prepare', 'matchClause', 'termBitmaps', 'maintain', 'close'].includes(method)) wrap(SqliteKeywordSearch.prototype, method, () => `fts: ${method}`);
 }
 wrap(SemanticIndex.prototype, 'search', () => 'semantic: ANN search');
 wrap(SemanticIndex.prototype, 'similarities', () => 'semantic: similarities');

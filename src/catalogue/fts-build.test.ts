@@ -50,8 +50,7 @@ function integrityCheck(): void {
 }
 
 const countRows = (table: string) => sqlite().prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-const indexedRows = () => sqlite().prepare('SELECT count(*) FROM papers_fts_docsize').pluck().get() as number;
-
+const indexedRows = () => countRows('papers_fts_docsize');
 
 const lookupIndexes = () =>
   sqlite().prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name IN ('papers_doi', 'papers_title_key') ORDER BY name").pluck().all() as string[];

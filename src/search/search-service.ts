@@ -75,7 +75,7 @@ export interface SearchResponse {
 
 // Candidates each engine contributes before fusion; deep pages ask for more.
 const MIN_CANDIDATES = 100;
-const MAX_CANDIDATES = 1000;
+export const MAX_CANDIDATES = 1000;
 // Semantic neighbours weaker than this share of the best one are noise, not results.
 const SEMANTIC_RELATIVE_FLOOR = 0.6;
 // Fused scores are below 2: an exact or navigational title match goes before every other result.

@@ -53,15 +53,10 @@ export interface CandidateRow extends ScoredText {
   published_at: string | null;
 }
 
-/** What a full-text index provides: compiled matches, counts, matching papers and their texts. */
+/** What a full-text index provides: compiled matches, matching papers (the recent scan also counts them) and their texts. */
 export interface MatchIndex<Match> {
   /** The index's match for a query, or undefined when nothing in it can match. */
   compile(query: SearchQuery, opts: CompileOptions): Match | undefined;
-  /**
-   * Matches, counted up to `cap + 1` at most. No longer called by the passes (the recent
-   * scan counts, see above); optional so that existing indexes keep compiling.
-   */
-  count?(match: Match, query: SearchQuery, cap: number): number | Promise<number>;
   /** Up to `limit` matching papers: any of them, or the most recently added first. */
   matchingSeqs(match: Match, query: SearchQuery, order: 'any' | 'recent', limit: number): number[] | Promise<number[]>;
   fetchTexts(seqs: number[], withAbstract: boolean): CandidateRow[] | Promise<CandidateRow[]>;

@@ -48,11 +48,6 @@ export class PostgresKeywordSearch implements MatchIndex<Fragment> {
     return result.rows.map((r) => Number(r.seq));
   }
 
-  async count(match: Fragment, query: SearchQuery, cap: number): Promise<number> {
-    const result = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 ${this.matchClause(match, query)} LIMIT ${cap + 1}) AS capped`.execute(this.db);
-    return Number(result.rows[0]?.n ?? 0);
-  }
-
   async fetchTexts(seqs: number[], withAbstract: boolean): Promise<CandidateRow[]> {
     const out: CandidateRow[] = [];
     for (let i = 0; i < seqs.length; i += FETCH_CHUNK) {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../semantic/linalg.js';
 import { addSeq, countSeqs, emptyBitset, grownBitset, hasSeq, highestSeqs, type SeqBitset } from './seq-bitset.js';
-
-/** mulberry32: a small seeded generator, so that failures repeat. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function setOf(seqs: Iterable<number>, maxSeq: number): SeqBitset {
   const set = emptyBitset(maxSeq);

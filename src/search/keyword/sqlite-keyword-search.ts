@@ -107,12 +107,6 @@ export class SqliteKeywordSearch implements MatchIndex<FtsMatch> {
     }).slice(0, limit);
   }
 
-  count(match: FtsMatch, query: SearchQuery, cap: number): number {
-    const clause = this.matchClause(match, query);
-    const sqlText = `SELECT count(*) AS n FROM (SELECT 1 ${clause.sql} LIMIT ${cap + 1})`;
-    return (this.prepare(sqlText).get(clause.params) as { n: number }).n;
-  }
-
   /** One statement for any number of seqs (a JSON array), rather than an IN list prepared per size. */
   fetchTexts(seqs: number[], withAbstract: boolean): CandidateRow[] {
     if (seqs.length === 0) return [];

@@ -11,20 +11,11 @@ import type { PaperRecord } from '../../catalogue/paper.js';
 import { DEMO_CORPUS_PATH } from '../../config/paths.js';
 import { ingestSource } from '../../ingest/run-ingest.js';
 import { parseQuery } from '../query/search-query.js';
+import { createRandom } from '../semantic/linalg.js';
 import { STOPWORDS, tokenize } from '../text/tokenize.js';
 import { updateVocabulary } from '../spelling/vocabulary-store.js';
 import { SearchService } from '../search-service.js';
 import { SqliteKeywordSearch } from './sqlite-keyword-search.js';
-
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CATEGORIES = ['cs.LG', 'cs.CL', 'stat.ML', 'cs.CV'];
 
@@ -118,6 +109,16 @@ describe('SQLite term bitsets', () => {
 
   it('answers every scan as FTS5 does', () => {
     expectSameScans(300);
+  });
+
+  it('answers hostile queries as FTS5 does, without an engine error', () => {
+    const hostile = ['model " learning', 'NOT model AND', 'model -"', 'training\u0000data', '😀 model ( ) : ^ *', 'model -the -a -"of the"', `${'model '.repeat(400)}`, 'cat:"cs.LG" year:abcd has:no-code learning'];
+    for (const text of hostile) {
+      for (const limit of [3, 501]) {
+        const { fts, sets } = scans(text, limit);
+        expect(sets, text).toEqual(fts);
+      }
+    }
   });
 
   it('keeps a category tag once a query asks for it', async () => {

@@ -22,7 +22,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { HAS_CODE_TAG, yearTag } from '../../catalogue/search-tags.js';
 import { preparedPerConnection } from '../../db/prepared-per-connection.js';
-import { MIN_INDEXED_YEAR, quoteFtsString } from '../query/fts-match.js';
+import { MIN_INDEXED_YEAR, singleTokenMatch } from '../query/fts-match.js';
 import type { MatchToken, TokenMatch } from '../query/token-match.js';
 import { addSeq, emptyBitset, highestSeqs, type SeqBitset } from './seq-bitset.js';
 import { stemGroups } from './fts5-stems.js';
@@ -92,9 +92,9 @@ const statementsFor = preparedPerConnection(
   }),
 );
 
-/** The FTS5 expression of one token of a match (the same quoted string compileFtsMatch writes). */
+/** The FTS5 expression of one token of a match. */
 function tokenExpression(token: MatchToken): string {
-  return token.column === 'tags' ? `search_tags : ${quoteFtsString(token.token)}` : `{title abstract authors} : ${quoteFtsString(token.token)}`;
+  return singleTokenMatch(token.column, token.token);
 }
 
 class Stopped extends Error {}
@@ -177,7 +177,7 @@ export class SqliteTermBitmaps {
     this.statements.pruneChanges.run(`-${this.options.changeLogDays ?? 1} days`);
     const next = new TermBitmaps(maxSeq, changesThrough);
     // The category tags the old sets kept (queries asked for them) are kept again.
-    const asked = [...(this.current?.keys() ?? [])].filter((key) => key.startsWith(tagKey(''))).map((key) => key.slice(tagKey('').length));
+    const asked = this.current?.keptTags() ?? [];
     const tags = [...this.tagTokens(), ...[...asked, ...this.wanted].map((token) => ({ column: 'tags' as const, token }))];
     this.wanted.clear();
     for (const tag of tags) if (!next.has(tagKey(tag.token))) next.add(tagKey(tag.token), tokenExpression(tag), await this.read(tokenExpression(tag), 0, maxSeq));

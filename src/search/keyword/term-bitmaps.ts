@@ -14,9 +14,11 @@
 import { addSeq, countSeqs, emptyBitset, grownBitset, type SeqBitset } from './seq-bitset.js';
 import type { MatchToken } from '../query/token-match.js';
 
+const TAG_PREFIX = 'tags:';
+
 /** The key of a filter tag's set; a word's set is found through `keyFor` (words of one stem share it). */
 export function tagKey(tag: string): string {
-  return `tags:${tag}`;
+  return TAG_PREFIX + tag;
 }
 
 export class TermBitmaps {
@@ -53,6 +55,11 @@ export class TermBitmaps {
 
   keys(): IterableIterator<string> {
     return this.sets.keys();
+  }
+
+  /** The filter tags with a set. */
+  keptTags(): string[] {
+    return [...this.sets.keys()].filter((key) => key.startsWith(TAG_PREFIX)).map((key) => key.slice(TAG_PREFIX.length));
   }
 
   /** Moves the sets' reach up to `seq` (the seqs in between are added by `add`). */

@@ -68,7 +68,7 @@ export function compileFtsMatch(query: SearchQuery, opts: CompileOptions): strin
   if (opts.includeFilters ?? true) {
     const plan = planFilters(query, opts);
     parts.push(...filterParts(plan));
-    exclusions.push(...plan.excludedTags.map((tag) => `search_tags : ${quoteFtsString(tag)}`));
+    exclusions.push(...plan.excludedTags.map((tag) => singleTokenMatch('tags', tag)));
   }
   // FTS5's NOT is binary: exclusions alone cannot form a query.
   if (parts.length === 0) return null;
@@ -77,6 +77,15 @@ export function compileFtsMatch(query: SearchQuery, opts: CompileOptions): strin
   const left = parts.length === 1 ? positive : `(${positive})`;
   const right = exclusions.length === 1 ? exclusions[0]! : `(${exclusions.join(' OR ')})`;
   return `${left} NOT ${right}`;
+}
+
+/**
+ * The match of a single token, as the compiled match writes it: a word in the
+ * text columns, or a filter tag. Index structures kept per token
+ * (keyword/sqlite-term-bitmaps.ts) read their sets with it.
+ */
+export function singleTokenMatch(column: 'text' | 'tags', token: string): string {
+  return column === 'tags' ? `search_tags : ${quoteFtsString(token)}` : `${columnSpec(undefined)} : ${quoteFtsString(token)}`;
 }
 
 function columnSpec(columns: readonly TextColumn[] | undefined): string {
@@ -183,7 +192,7 @@ export function planFilters(query: SearchQuery, opts: Pick<CompileOptions, 'maxT
 function filterParts(plan: FilterPlan): string[] {
   const parts = plan.authors.map((tokens) => `authors : (${quoteFtsString(tokens.join(' '))})`);
   for (const group of plan.tagGroups) {
-    parts.push(group.length === 1 && group[0] === HAS_CODE_TAG ? `search_tags : ${quoteFtsString(HAS_CODE_TAG)}` : tagGroup(group));
+    parts.push(group.length === 1 && group[0] === HAS_CODE_TAG ? singleTokenMatch('tags', HAS_CODE_TAG) : tagGroup(group));
   }
   return parts;
 }

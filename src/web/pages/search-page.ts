@@ -4,7 +4,7 @@
  * nothing typed, nothing found and search failing. Snippets are the only
  * raw HTML: the search service escapes the abstract and adds only <mark>.
  */
-import type { SearchResponse, SearchResultItem } from '../../search/search-service.js';
+import { MAX_CANDIDATES, type SearchResponse, type SearchResultItem } from '../../search/search-service.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { codeLink, notice, pager } from './components.js';
 import { formatAuthors, formatDate, paperPath, plural } from './format.js';
@@ -78,14 +78,13 @@ function emptyState(model: SearchPageModel): SafeHtml {
 </div>`;
 }
 
-// Search ranks at most this many candidates (page-routes.ts allows 50 pages of 20).
-const MAX_RESULTS = 1000;
 
 /** A total that is a lower bound ("more than 500") does not end the pages: a full page means there may be more. */
 function hasNextPage(response: SearchResponse, first: number): boolean {
   const shown = first + response.results.length;
-  if (response.totalIsLowerBound) return response.results.length === SEARCH_PAGE_SIZE && shown < MAX_RESULTS;
-  return shown < Math.min(response.total, MAX_RESULTS);
+  // Search ranks at most MAX_CANDIDATES results (page-routes.ts allows 50 pages of 20).
+  if (response.totalIsLowerBound) return response.results.length === SEARCH_PAGE_SIZE && shown < MAX_CANDIDATES;
+  return shown < Math.min(response.total, MAX_CANDIDATES);
 }
 
 function results(model: SearchPageModel, response: SearchResponse): SafeHtml {
